@@ -1,0 +1,16 @@
+# Generates a C++ source holding every migrations/NNNN_name.sql as a string,
+# so the binary carries its own schema. Run by add_custom_command.
+file(GLOB files "${MIGRATIONS_DIR}/*.sql")
+list(SORT files)
+set(body "// Generated from migrations/*.sql by cmake/embed_migrations.cmake. Do not edit.\n")
+string(APPEND body "#include \"db/migrations.h\"\n\nnamespace wh::db {\n\nconst std::vector<Migration>& embedded_migrations() {\n  static const std::vector<Migration> all = {\n")
+foreach(f ${files})
+  get_filename_component(name "${f}" NAME_WE)
+  string(REGEX MATCH "^[0-9]+" version "${name}")
+  math(EXPR version "${version} + 0")
+  file(READ "${f}" sql)
+  string(APPEND body "    {${version}, \"${name}\", R\"wh_sql(${sql})wh_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n\n}  // namespace wh::db\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,129 @@
+#include "app/app.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <condition_variable>
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include "app/dispatch.h"
+#include "app/router.h"
+#include "app/routes.h"
+#include "core/log.h"
+#include "db/pool.h"
+#include "http/server.h"
+
+namespace wh::app {
+namespace asio = boost::asio;
+
+struct App::Impl {
+  explicit Impl(Config c)
+      : threads(c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        io(threads),
+        pool(io.get_executor(), pool_options(c)),
+        server(io, server_options(c), [this](http::Request& r) { return dispatch(router, services, r); }) {
+    services.config = std::move(c);
+    services.pool = &pool;
+    register_routes(router);
+  }
+
+  static db::PoolOptions pool_options(const Config& c) {
+    db::PoolOptions o;
+    o.connect.url = c.database_url;
+    o.connect.connect_timeout = c.db_connect_timeout;
+    o.connect.statement_timeout = c.db_statement_timeout;
+    o.size = c.db_pool_size;
+    o.acquire_timeout = c.db_acquire_timeout;
+    o.connect_retries = c.db_connect_retries;
+    return o;
+  }
+
+  static http::ServerOptions server_options(const Config& c) {
+    http::ServerOptions o;
+    o.host = c.host;
+    o.port = static_cast<unsigned short>(c.port);
+    o.read_timeout = c.read_timeout;
+    o.idle_timeout = c.idle_timeout;
+    o.max_header_bytes = c.max_header_bytes;
+    o.max_body_bytes = c.max_body_bytes;
+    return o;
+  }
+
+  int threads;
+  asio::io_context io;
+  Services services;
+  Router router;
+  db::Pool pool;
+  http::Server server;
+  std::vector<std::thread> workers;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopped = false;
+
+  void finish() {
+    io.stop();
+    std::lock_guard lock(mu);
+    stopped = true;
+    cv.notify_all();
+  }
+};
+
+App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+App::~App() { stop(); }
+
+void App::start() {
+  impl_->server.start();
+  for (int i = 0; i < impl_->threads; ++i) {
+    impl_->workers.emplace_back([this] { impl_->io.run(); });
+  }
+}
+
+unsigned short App::port() const { return impl_->server.port(); }
+Services& App::services() { return impl_->services; }
+int App::threads() const { return impl_->threads; }
+
+void App::stop() {
+  if (impl_->workers.empty()) return;
+  if (!impl_->server.draining()) {
+    impl_->server.shutdown(impl_->services.config.shutdown_grace, [this] { impl_->finish(); });
+  }
+  {
+    std::unique_lock lock(impl_->mu);
+    impl_->cv.wait(lock, [this] { return impl_->stopped; });
+  }
+  for (auto& t : impl_->workers) t.join();
+  impl_->workers.clear();
+}
+
+void App::wait_for_signal() {
+  asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
+  signals.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log::info("shutting down", {{"signal", sig}, {"in_flight_connections", impl_->server.active_connections()}});
+    impl_->server.shutdown(impl_->services.config.shutdown_grace, [this] { impl_->finish(); });
+  });
+  std::unique_lock lock(impl_->mu);
+  impl_->cv.wait(lock, [this] { return impl_->stopped; });
+}
+
+int serve(const Config& config) {
+  if (config.database_url.empty()) throw std::runtime_error("DATABASE_URL is not set");
+  log::init(true);
+  long fds = http::raise_open_file_limit();
+  App app(config);
+  app.start();
+  log::info("listening", {{"port", app.port()},
+                          {"threads", app.threads()},
+                          {"db_pool_size", config.db_pool_size},
+                          {"open_file_limit", fds},
+                          {"version", WH_VERSION}});
+  app.wait_for_signal();
+  app.stop();
+  log::info("stopped");
+  log::flush();
+  return 0;
+}
+
+}  // namespace wh::app

@@ -1,0 +1,34 @@
+// The running server: event loop threads, database pool, router and HTTP
+// listener. `wighaven serve` and the integration tests both use it.
+#pragma once
+#include <memory>
+
+#include "app/services.h"
+#include "core/config.h"
+
+namespace wh::app {
+
+class App {
+ public:
+  explicit App(Config config);
+  ~App();
+
+  // Binds the port (config.port; 0 = any free port) and starts the threads.
+  void start();
+  unsigned short port() const;
+  // Drains in-flight requests (up to config.shutdown_grace) and joins the threads.
+  void stop();
+  // Blocks until SIGINT/SIGTERM has stopped the server.
+  void wait_for_signal();
+  Services& services();
+  int threads() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// `wighaven serve`.
+int serve(const Config& config);
+
+}  // namespace wh::app

@@ -1,0 +1,16 @@
+// Turns a parsed request into a response: routing, error envelopes, query
+// accounting headers and the access log line. Never throws.
+#pragma once
+#include "app/router.h"
+#include "app/services.h"
+#include "core/task.h"
+#include "http/message.h"
+
+namespace wh::app {
+
+Task<http::Response> dispatch(const Router& router, Services& services, http::Request& req);
+
+// The old backend's error envelope for an ApiError-like failure.
+http::Response error_response(int status, std::string_view type, std::string_view message);
+
+}  // namespace wh::app

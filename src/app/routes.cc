@@ -1,0 +1,13 @@
+#include "app/routes.h"
+
+#include "catalog/routes.h"
+#include "system/health.h"
+
+namespace wh::app {
+
+void register_routes(Router& router) {
+  system::register_health_routes(router);
+  catalog::register_routes(router);
+}
+
+}  // namespace wh::app

@@ -1,0 +1,147 @@
+#include "catalog/query_params.h"
+
+#include <cctype>
+#include <charconv>
+
+namespace wh::catalog {
+
+std::optional<std::string_view> QueryReader::single(std::string_view name) {
+  std::optional<std::string_view> found;
+  int count = 0;
+  for (const auto& [k, v] : req_.query) {
+    if (k == name) {
+      ++count;
+      found = v;
+    }
+  }
+  if (count > 1) {
+    errors_.add(std::string(name), "\"" + std::string(name) + "\" must be given once");
+    return std::nullopt;
+  }
+  if (found && found->empty()) return std::nullopt;
+  return found;
+}
+
+int QueryReader::integer(std::string_view name, int fallback, int max) {
+  auto v = single(name);
+  if (!v) return fallback;
+  int n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || p != v->data() + v->size() || n < 1 || n > max) {
+    errors_.add(std::string(name),
+                "\"" + std::string(name) + "\" must be an integer between 1 and " + std::to_string(max));
+    return fallback;
+  }
+  return n;
+}
+
+std::optional<std::string> QueryReader::money(std::string_view name) {
+  auto v = single(name);
+  if (!v) return std::nullopt;
+  // digits[.digits{1,2}], at most 8 integer digits (numeric(10,2)).
+  std::size_t i = 0, int_digits = 0, frac_digits = 0;
+  while (i < v->size() && std::isdigit(static_cast<unsigned char>((*v)[i]))) ++i, ++int_digits;
+  bool ok = int_digits > 0 && int_digits <= 8;
+  if (ok && i < v->size() && (*v)[i] == '.') {
+    ++i;
+    while (i < v->size() && std::isdigit(static_cast<unsigned char>((*v)[i]))) ++i, ++frac_digits;
+    ok = frac_digits >= 1 && frac_digits <= 2;
+  }
+  if (!ok || i != v->size()) {
+    errors_.add(std::string(name), "\"" + std::string(name) + "\" must be a non-negative amount like 150 or 99.50");
+    return std::nullopt;
+  }
+  return std::string(*v);
+}
+
+std::optional<bool> QueryReader::boolean(std::string_view name) {
+  auto v = single(name);
+  if (!v) return std::nullopt;
+  if (*v == "true") return true;
+  if (*v == "false") return false;
+  errors_.add(std::string(name), "\"" + std::string(name) + "\" must be true or false");
+  return std::nullopt;
+}
+
+std::string QueryReader::choice(std::string_view name, const std::vector<std::string_view>& allowed,
+                                std::string_view fallback) {
+  auto v = single(name);
+  if (!v) return std::string(fallback);
+  for (auto a : allowed) {
+    if (*v == a) return std::string(a);
+  }
+  std::string list;
+  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  errors_.add(std::string(name), "\"" + std::string(name) + "\" must be one of " + list);
+  return std::string(fallback);
+}
+
+namespace {
+// PostgreSQL rejects invalid UTF-8 (and NUL) in text parameters: catch it here
+// so that it is a 400, not a database error.
+bool valid_utf8(std::string_view s) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = byte(i);
+    if (c == 0) return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) n = 1;
+    else if (c >= 0xE0 && c <= 0xEF) n = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4) n = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else return false;
+    if (i + n >= s.size()) return false;
+    if (byte(i + 1) < lo || byte(i + 1) > hi) return false;
+    for (std::size_t k = 2; k <= n; ++k) {
+      if ((byte(i + k) & 0xC0) != 0x80) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+}  // namespace
+
+std::optional<std::string> QueryReader::text(std::string_view name, std::size_t max_len) {
+  auto v = single(name);
+  if (!v) return std::nullopt;
+  if (!valid_utf8(*v)) {
+    errors_.add(std::string(name), "\"" + std::string(name) + "\" must be valid UTF-8 text");
+    return std::nullopt;
+  }
+  std::string_view t = *v;
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+  if (t.empty()) return std::nullopt;
+  if (t.size() > max_len) {
+    errors_.add(std::string(name), "\"" + std::string(name) + "\" must be at most " + std::to_string(max_len) +
+                                       " characters");
+    return std::nullopt;
+  }
+  return std::string(t);
+}
+
+std::string contains_pattern(std::string_view text) {
+  std::string p = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') p += '\\';
+    p += c;
+  }
+  p += '%';
+  return p;
+}
+
+}  // namespace wh::catalog
+
+namespace wh::catalog {
+bool plausible_id(std::string_view id) {
+  if (id.empty() || id.size() > 30) return false;
+  for (char c : id) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+}  // namespace wh::catalog

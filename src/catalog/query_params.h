@@ -1,0 +1,52 @@
+// Strict parsing of the catalog's query-string parameters. Each parser adds a
+// field message to `errors` on bad input instead of guessing, so clients get
+// a 400 listing every bad parameter.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "http/message.h"
+
+namespace wh::catalog {
+
+inline constexpr int kDefaultPageSize = 20;
+inline constexpr int kMaxPageSize = 100;
+inline constexpr int kMaxPage = 100000;
+
+class QueryReader {
+ public:
+  explicit QueryReader(const http::Request& req) : req_(req) {}
+
+  // Positive integer in [1, max]; `fallback` when absent or empty.
+  int integer(std::string_view name, int fallback, int max);
+  // Non-negative decimal with at most two fraction digits (GHS), as text
+  // suitable for a numeric parameter; nullopt when absent or empty.
+  std::optional<std::string> money(std::string_view name);
+  // "true"/"false"; nullopt when absent or empty.
+  std::optional<bool> boolean(std::string_view name);
+  // One of `allowed`; `fallback` when absent or empty.
+  std::string choice(std::string_view name, const std::vector<std::string_view>& allowed, std::string_view fallback);
+  // Trimmed text of at most `max_len` characters; nullopt when absent/empty.
+  std::optional<std::string> text(std::string_view name, std::size_t max_len);
+
+  // Throws the 400 ValidationError when any parameter was bad.
+  void finish() const { errors_.throw_if_any(); }
+
+ private:
+  std::optional<std::string_view> single(std::string_view name);
+  const http::Request& req_;
+  ValidationErrors errors_;
+};
+
+// ILIKE pattern matching `text` anywhere, with %, _ and \ escaped.
+std::string contains_pattern(std::string_view text);
+
+}  // namespace wh::catalog
+
+namespace wh::catalog {
+// Ids are app-generated cuids (VARCHAR(30)); anything else cannot exist.
+bool plausible_id(std::string_view id);
+}  // namespace wh::catalog

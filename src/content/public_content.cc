@@ -1,0 +1,66 @@
+#include "content/public_content.h"
+
+#include <array>
+#include <boost/json.hpp>
+
+#include "app/respond.h"
+
+namespace wh::content {
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kBannersSql = R"(
+SELECT COALESCE(json_agg(json_build_object('id', b.id, 'title', b.title, 'description', b.description,
+                         'imageUrl', b.image_url, 'linkUrl', b.link_url, 'priority', b.priority)
+                         ORDER BY b.priority DESC, b.created_at DESC, b.id), '[]'::json)::text
+FROM promotional_banners b
+WHERE b.is_active AND b.start_date <= (now() AT TIME ZONE 'UTC') AND b.end_date >= (now() AT TIME ZONE 'UTC'))";
+
+// The old backend's whitelist, in its order.
+constexpr std::array<const char*, 8> kPublicKeys{"siteName",         "supportEmail",          "socialLinks",
+                                                 "paymentMethods",   "shippingFlatRate",      "freeShippingThreshold",
+                                                 "maintenanceMode",  "currency"};
+
+constexpr const char* kSettingsSql = "SELECT key, value FROM system_settings WHERE key = ANY($1::text[])";
+
+std::string keys_array_literal() {
+  std::string s = "{";
+  for (const char* k : kPublicKeys) s += std::string(s.size() > 1 ? "," : "") + k;
+  return s + "}";
+}
+
+}  // namespace
+
+std::string setting_value_json(std::string_view stored) {
+  if (stored == "true" || stored == "false") return std::string(stored);
+  if (!stored.empty() && (stored.front() == '{' || stored.front() == '[')) {
+    boost::system::error_code ec;
+    auto v = json::parse(stored, ec);
+    if (!ec) return json::serialize(v);
+  }
+  return json::serialize(json::string(stored));
+}
+
+Task<http::Response> active_banners(app::Context& ctx) {
+  auto r = co_await ctx.db().query(kBannersSql);
+  co_return app::ok_data(r.get(0, 0));
+}
+
+Task<http::Response> public_settings(app::Context& ctx) {
+  static const std::string keys = keys_array_literal();
+  db::Params params{keys};
+  auto r = co_await ctx.db().query(kSettingsSql, std::move(params));
+  std::string data = "{";
+  for (const char* key : kPublicKeys) {
+    for (int i = 0; i < r.rows(); ++i) {
+      if (r.get(i, 0) != key) continue;
+      if (data.size() > 1) data += ',';
+      data += json::serialize(json::string(key)) + ":" + setting_value_json(r.get(i, 1));
+    }
+  }
+  data += "}";
+  co_return app::ok_data(data);
+}
+
+}  // namespace wh::content

@@ -1,0 +1,20 @@
+// Public storefront content: active banners (reference §1.16) and the
+// whitelisted public settings (§1.14).
+#pragma once
+#include "app/context.h"
+#include "core/task.h"
+#include "http/message.h"
+
+namespace wh::content {
+
+// GET /api/banners: active banners whose window contains now, by priority.
+Task<http::Response> active_banners(app::Context& ctx);
+// GET /api/settings/public and /api/admin/settings/public.
+Task<http::Response> public_settings(app::Context& ctx);
+
+// Settings are stored as strings: 'true'/'false' become booleans, text that
+// looks like a JSON object or array is parsed, anything else stays a string.
+// Returns the JSON text of the value.
+std::string setting_value_json(std::string_view stored);
+
+}  // namespace wh::content

@@ -1,0 +1,69 @@
+#include "core/config.h"
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+namespace wh {
+namespace {
+
+const char* env(const char* name) {
+  const char* v = std::getenv(name);
+  return (v != nullptr && *v != '\0') ? v : nullptr;
+}
+
+long long env_int(const char* name, long long fallback, long long min, long long max) {
+  const char* v = env(name);
+  if (v == nullptr) return fallback;
+  char* end = nullptr;
+  long long n = std::strtoll(v, &end, 10);
+  if (end == v || *end != '\0' || n < min || n > max) {
+    throw std::runtime_error(std::string(name) + " must be an integer in [" + std::to_string(min) +
+                             ", " + std::to_string(max) + "]");
+  }
+  return n;
+}
+
+bool env_bool(const char* name, bool fallback) {
+  const char* v = env(name);
+  if (v == nullptr) return fallback;
+  std::string s(v);
+  return s == "1" || s == "true" || s == "yes" || s == "on";
+}
+
+std::string env_str(const char* name, std::string fallback) {
+  const char* v = env(name);
+  return v != nullptr ? std::string(v) : fallback;
+}
+
+}  // namespace
+
+Config Config::from_env() {
+  Config c;
+  c.host = env_str("HOST", c.host);
+  c.port = static_cast<int>(env_int("PORT", c.port, 0, 65535));
+  c.threads = static_cast<int>(env_int("WH_THREADS", 0, 0, 256));
+  c.node_env = env_str("NODE_ENV", c.node_env);
+  c.read_timeout = std::chrono::seconds(env_int("HTTP_READ_TIMEOUT_S", 30, 1, 3600));
+  c.idle_timeout = std::chrono::seconds(env_int("HTTP_IDLE_TIMEOUT_S", 75, 1, 3600));
+  c.shutdown_grace = std::chrono::seconds(env_int("SHUTDOWN_GRACE_S", 10, 0, 600));
+  c.max_header_bytes = static_cast<std::size_t>(env_int("HTTP_MAX_HEADER_BYTES", 16384, 1024, 1 << 20));
+  c.max_body_bytes =
+      static_cast<std::size_t>(env_int("HTTP_MAX_BODY_BYTES", 10 << 20, 1024, 100LL << 20));
+  c.debug_headers = env_bool("DEBUG_QUERY_HEADERS", false);
+  c.access_log = env_bool("ACCESS_LOG", true);
+  c.frontend_url = env_str("FRONTEND_URL", c.frontend_url);
+
+  c.database_url = env_str("DATABASE_URL", "");
+  c.db_pool_size = static_cast<int>(env_int("DB_POOL_SIZE", 6, 1, 200));
+  c.db_acquire_timeout = std::chrono::milliseconds(env_int("DB_ACQUIRE_TIMEOUT_MS", 3000, 10, 120000));
+  c.db_connect_timeout = std::chrono::milliseconds(env_int("DB_CONNECT_TIMEOUT_MS", 10000, 100, 120000));
+  c.db_statement_timeout =
+      std::chrono::milliseconds(env_int("DB_STATEMENT_TIMEOUT_MS", 5000, 0, 3600000));
+  c.db_connect_retries = static_cast<int>(env_int("DB_CONNECT_RETRIES", 4, 0, 20));
+
+  c.jwt_secret = env_str("JWT_SECRET", "");
+  return c;
+}
+
+}  // namespace wh

@@ -1,0 +1,57 @@
+#include "core/ids.h"
+
+#include <openssl/rand.h>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+
+namespace wh {
+namespace {
+
+void append_base36(std::string& out, unsigned long long v, std::size_t width) {
+  static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string tmp(width, '0');
+  for (std::size_t i = width; i-- > 0;) {
+    tmp[i] = digits[v % 36];
+    v /= 36;
+  }
+  out += tmp;
+}
+
+unsigned long long random_u64() {
+  unsigned long long v = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v) != 1) throw std::runtime_error("RAND_bytes failed");
+  return v;
+}
+
+}  // namespace
+
+std::string new_cuid() {
+  static std::atomic<unsigned long long> counter{random_u64()};
+  auto ms = static_cast<unsigned long long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  std::string id = "c";
+  id.reserve(25);
+  append_base36(id, ms, 8);                   // 36^8 ms ≈ 89 years
+  append_base36(id, counter++ % 1679616, 4);  // 36^4
+  append_base36(id, random_u64(), 12);
+  return id;
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
+    throw std::runtime_error("RAND_bytes failed");
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes * 2);
+  for (unsigned char c : raw) {
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  }
+  return out;
+}
+
+}  // namespace wh

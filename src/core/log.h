@@ -1,0 +1,16 @@
+// Structured logging: one JSON object per line on stdout, written by an
+// asynchronous spdlog sink so request threads never block on the terminal.
+#pragma once
+#include <boost/json/object.hpp>
+#include <string_view>
+
+namespace wh::log {
+
+void init(bool async);
+// Writes {"ts":..,"level":..,"msg":..,<fields>} as one line.
+void info(std::string_view msg, boost::json::object fields = {});
+void warn(std::string_view msg, boost::json::object fields = {});
+void error(std::string_view msg, boost::json::object fields = {});
+void flush();
+
+}  // namespace wh::log

@@ -1,0 +1,212 @@
+#include "db/connection.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace wh::db {
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string conn_message(PGconn* c) {
+  std::string m = c ? PQerrorMessage(c) : "out of memory";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+DbError result_error(PGresult* r) {
+  const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  std::string msg = PQresultErrorMessage(r);
+  while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+  return DbError(msg, state ? state : "", false);
+}
+
+bool is_error(PGresult* r) {
+  auto s = PQresultStatus(r);
+  return s == PGRES_FATAL_ERROR || s == PGRES_BAD_RESPONSE || s == PGRES_NONFATAL_ERROR ||
+         s == PGRES_PIPELINE_ABORTED;
+}
+
+}  // namespace
+
+Connection::Connection(asio::any_io_executor ex, PGconn* conn) : ex_(ex), conn_(conn), socket_(ex) {}
+
+Connection::~Connection() {
+  // libpq owns the socket: release it from Asio before PQfinish closes it.
+  if (socket_.is_open()) socket_.release();
+  if (conn_ != nullptr) PQfinish(conn_);
+}
+
+bool Connection::healthy() const {
+  return !broken_ && PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+void Connection::fail(const char* what) {
+  broken_ = true;
+  throw DbError(std::string(what) + ": " + conn_message(conn_), "", true);
+}
+
+void Connection::track_socket() {
+  int fd = PQsocket(conn_);
+  if (fd == fd_) return;
+  if (socket_.is_open()) socket_.release();
+  fd_ = fd;
+  if (fd >= 0) socket_.assign(fd);
+}
+
+Task<void> Connection::wait(bool want_read, bool want_write, Clock::time_point deadline) {
+  asio::steady_timer timer(ex_, deadline);
+  auto timeout = [&]() -> Task<void> {
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  };
+  auto on = [&](asio::posix::descriptor_base::wait_type w) -> Task<void> {
+    auto [ec] = co_await socket_.async_wait(w, asio::as_tuple(asio::use_awaitable));
+    if (ec) throw DbError("socket wait failed: " + ec.message(), "", true);
+  };
+  // The timer is always the last alternative of the race.
+  bool timed_out = false;
+  if (want_read && want_write) {
+    auto r = co_await (on(asio::posix::descriptor_base::wait_read) || on(asio::posix::descriptor_base::wait_write) ||
+                       timeout());
+    timed_out = r.index() == 2;
+  } else {
+    auto r = co_await (on(want_read ? asio::posix::descriptor_base::wait_read : asio::posix::descriptor_base::wait_write) ||
+                       timeout());
+    timed_out = r.index() == 1;
+  }
+  if (timed_out) {
+    broken_ = true;
+    throw DbError("database did not answer in time", "57014", true);
+  }
+}
+
+Task<std::unique_ptr<Connection>> Connection::connect(asio::any_io_executor ex, const ConnectOptions& o) {
+  std::string timeout_s = std::to_string(std::max<long long>(1, o.connect_timeout.count() / 1000));
+  std::string options;
+  if (o.statement_timeout.count() > 0) {
+    options = "-c statement_timeout=" + std::to_string(o.statement_timeout.count());
+  }
+  // Our defaults first; the URL (expanded from "dbname") may override them.
+  std::vector<const char*> keys{"connect_timeout", "application_name"};
+  std::vector<const char*> vals{timeout_s.c_str(), o.application_name.c_str()};
+  if (!options.empty()) {
+    keys.push_back("options");
+    vals.push_back(options.c_str());
+  }
+  keys.push_back("dbname");
+  vals.push_back(o.url.c_str());
+  keys.push_back(nullptr);
+  vals.push_back(nullptr);
+
+  PGconn* raw = PQconnectStartParams(keys.data(), vals.data(), 1);
+  std::unique_ptr<Connection> c(new Connection(ex, raw));
+  if (raw == nullptr || PQstatus(raw) == CONNECTION_BAD) c->fail("connect");
+  if (PQsetnonblocking(raw, 1) != 0) c->fail("connect");
+
+  auto deadline = Clock::now() + o.connect_timeout;
+  PostgresPollingStatusType poll = PGRES_POLLING_WRITING;
+  for (;;) {
+    if (poll == PGRES_POLLING_OK) break;
+    if (poll == PGRES_POLLING_FAILED) c->fail("connect");
+    c->track_socket();
+    co_await c->wait(poll == PGRES_POLLING_READING, poll == PGRES_POLLING_WRITING, deadline);
+    poll = PQconnectPoll(raw);
+  }
+  c->track_socket();
+  co_return c;
+}
+
+Task<void> Connection::flush(Clock::time_point deadline) {
+  for (;;) {
+    int r = PQflush(conn_);
+    if (r == 0) co_return;
+    if (r < 0) fail("send");
+    co_await wait(true, true, deadline);
+    if (PQconsumeInput(conn_) == 0) fail("receive");
+  }
+}
+
+Task<PGresult*> Connection::next_result(Clock::time_point deadline) {
+  while (PQisBusy(conn_) != 0) {
+    co_await wait(true, false, deadline);
+    if (PQconsumeInput(conn_) == 0) fail("receive");
+  }
+  co_return PQgetResult(conn_);
+}
+
+namespace {
+struct ParamArrays {
+  std::vector<const char*> values;
+  explicit ParamArrays(const Params& params) {
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p.value ? p.value->c_str() : nullptr);
+  }
+};
+}  // namespace
+
+Task<Result> Connection::exec(std::string_view sql, const Params& params, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  std::string text(sql);
+  ParamArrays arrays(params);
+  if (PQsendQueryParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, arrays.values.data(), nullptr,
+                        nullptr, 0) == 0) {
+    fail("send");
+  }
+  co_await flush(deadline);
+  Result out;
+  std::optional<DbError> error;
+  while (PGresult* r = co_await next_result(deadline)) {
+    if (is_error(r) && !error) error = result_error(r);
+    out = Result(r);
+  }
+  if (PQstatus(conn_) != CONNECTION_OK) fail("connection lost");
+  if (error) throw *error;
+  co_return out;
+}
+
+Task<std::vector<Result>> Connection::pipeline(const std::vector<Statement>& statements,
+                                               std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  if (PQenterPipelineMode(conn_) == 0) fail("pipeline");
+  std::vector<std::string> texts;
+  texts.reserve(statements.size());
+  for (const auto& s : statements) {
+    texts.emplace_back(s.sql);
+    ParamArrays arrays(s.params);
+    if (PQsendQueryParams(conn_, texts.back().c_str(), static_cast<int>(s.params.size()), nullptr,
+                          arrays.values.data(), nullptr, nullptr, 0) == 0) {
+      fail("send");
+    }
+  }
+  if (PQpipelineSync(conn_) == 0) fail("send");
+  co_await flush(deadline);
+
+  std::vector<Result> out;
+  out.reserve(statements.size());
+  std::optional<DbError> error;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    Result last;
+    while (PGresult* r = co_await next_result(deadline)) {
+      if (is_error(r) && !error) error = result_error(r);
+      last = Result(r);
+    }
+    out.push_back(std::move(last));
+  }
+  // The sync point closes the pipeline.
+  PGresult* sync = co_await next_result(deadline);
+  if (sync == nullptr || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
+    if (sync) PQclear(sync);
+    fail("pipeline out of step");
+  }
+  PQclear(sync);
+  if (PQexitPipelineMode(conn_) == 0) fail("pipeline exit");
+  if (error) throw *error;
+  co_return out;
+}
+
+}  // namespace wh::db

@@ -1,0 +1,69 @@
+// The database as request handlers see it: statements run on a pooled
+// connection and are counted against the request (statements, DB time,
+// pool wait, repeated shapes = N+1 suspects).
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/task.h"
+#include "db/params.h"
+#include "db/result.h"
+
+namespace wh::db {
+
+class Pool;
+class Lease;
+
+// Per-request accounting. Not thread-safe: one request runs on one strand.
+struct QueryStats {
+  int statements = 0;
+  int round_trips = 0;
+  std::int64_t db_us = 0;
+  std::int64_t wait_us = 0;
+  int max_repeat = 0;  // most executions of one statement text in this request
+  std::unordered_map<const char*, int> repeats;
+  void record(std::string_view sql, std::int64_t us, std::int64_t wait);
+};
+
+class Tx;
+
+class Db {
+ public:
+  Db(Pool& pool, QueryStats* stats) : pool_(&pool), stats_(stats) {}
+
+  // One statement on any pooled connection. A read (text starting with
+  // SELECT) is retried once on a fresh connection if the first one was lost.
+  Task<Result> query(std::string_view sql, Params params = {});
+  // Several statements in one round trip (pipeline mode), results in order.
+  Task<std::vector<Result>> pipeline(std::vector<Statement> statements);
+  // Runs `body` between BEGIN and COMMIT on one connection; any exception
+  // rolls back and propagates.
+  Task<void> transaction(const std::function<Task<void>(Tx&)>& body);
+
+  Pool& pool() { return *pool_; }
+  QueryStats* stats() { return stats_; }
+
+ private:
+  Pool* pool_;
+  QueryStats* stats_;
+};
+
+class Tx {
+ public:
+  Task<Result> query(std::string_view sql, Params params = {});
+  Task<std::vector<Result>> pipeline(std::vector<Statement> statements);
+
+ private:
+  friend class Db;
+  Tx(Lease& lease, Pool& pool, QueryStats* stats) : lease_(lease), pool_(pool), stats_(stats) {}
+  Lease& lease_;
+  Pool& pool_;
+  QueryStats* stats_;
+};
+
+}  // namespace wh::db

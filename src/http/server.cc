@@ -1,0 +1,258 @@
+#include "http/server.h"
+
+#include <sys/resource.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <random>
+
+#include "core/log.h"
+
+namespace wh::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+struct Server::Acceptor {
+  explicit Acceptor(asio::io_context& io) : acceptor(asio::make_strand(io)) {}
+  tcp::acceptor acceptor;
+};
+
+struct Server::Session {
+  explicit Session(tcp::socket s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // touched only on the session's strand
+};
+
+namespace {
+
+constexpr const char* kMalformed = R"({"success":false,"error":{"type":"BadRequestError","message":"Malformed HTTP request"}})";
+
+std::string random_request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  auto v = rng();
+  for (auto& c : id) {
+    c = hex[v & 15];
+    v >>= 4;
+  }
+  return id;
+}
+
+bool valid_request_id(std::string_view v) {
+  if (v.empty() || v.size() > 64) return false;
+  for (char c : v) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
+  }
+  return true;
+}
+
+// Converts Beast's request into our plain Request. False when the target is
+// not a valid origin-form URL.
+bool convert(bhttp::request<bhttp::string_body>& in, Request& out) {
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  auto parsed = boost::urls::parse_origin_form(out.target);
+  if (!parsed) return false;
+  auto url = *parsed;
+  out.path = url.path();
+  for (auto seg : url.segments()) {
+    if (!seg.empty()) out.segments.push_back(std::move(seg));
+  }
+  for (auto p : url.params()) out.query.emplace_back(p.key, p.has_value ? p.value : std::string());
+  out.headers.reserve(16);
+  for (const auto& f : in) {
+    std::string name(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers.emplace_back(std::move(name), std::string(f.value()));
+  }
+  out.body = std::move(in.body());
+  return true;
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, ServerOptions options, RequestHandler handler)
+    : io_(io), options_(std::move(options)), handler_(std::move(handler)) {}
+
+Server::~Server() = default;
+
+void Server::start() {
+  acceptor_ = std::make_unique<Acceptor>(io_);
+  auto& acc = acceptor_->acceptor;
+  tcp::endpoint ep(asio::ip::make_address(options_.host), options_.port);
+  acc.open(ep.protocol());
+  acc.set_option(asio::socket_base::reuse_address(true));
+  acc.bind(ep);
+  acc.listen(4096);
+  port_ = acc.local_endpoint().port();
+  asio::co_spawn(acc.get_executor(), accept_loop(), asio::detached);
+}
+
+void Server::track(const std::shared_ptr<Session>& s) {
+  std::lock_guard lock(sessions_mu_);
+  sessions_.insert(s);
+  ++active_;
+}
+
+void Server::untrack(const std::shared_ptr<Session>& s) {
+  std::lock_guard lock(sessions_mu_);
+  sessions_.erase(s);
+  --active_;
+}
+
+Task<void> Server::accept_loop() {
+  auto& acc = acceptor_->acceptor;
+  for (;;) {
+    auto [ec, socket] = co_await acc.async_accept(asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || draining_) co_return;
+      // Out of descriptors or a transient error: back off briefly, keep serving.
+      log::warn("accept failed", {{"error", ec.message()}});
+      asio::steady_timer t(acc.get_executor(), std::chrono::milliseconds(50));
+      co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto session = std::make_shared<Session>(std::move(socket));
+    track(session);
+    asio::co_spawn(session->stream.get_executor(), serve(session),
+                   [this, session](const std::exception_ptr&) { untrack(session); });
+  }
+}
+
+Task<void> Server::serve(std::shared_ptr<Session> s) {
+  auto& stream = s->stream;
+  beast::flat_buffer buffer;
+  boost::system::error_code ec;
+  std::string peer;
+  auto remote = stream.socket().remote_endpoint(ec);
+  if (!ec) {
+    auto addr = remote.address();
+    if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+    peer = addr.to_string();
+  }
+
+  auto send_error = [&](bhttp::status status) -> Task<void> {
+    bhttp::response<bhttp::string_body> res{status, 11};
+    res.set(bhttp::field::content_type, "application/json; charset=utf-8");
+    res.set(bhttp::field::connection, "close");
+    res.body() = kMalformed;
+    res.prepare_payload();
+    stream.expires_after(std::chrono::seconds(5));
+    co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+  };
+
+  while (!draining_) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+    parser.body_limit(options_.max_body_bytes);
+    stream.expires_after(options_.idle_timeout);
+    auto [rec, n] = co_await bhttp::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (rec) {
+      if (rec == bhttp::error::header_limit) co_await send_error(bhttp::status::request_header_fields_too_large);
+      else if (rec != bhttp::error::end_of_stream && rec != asio::error::operation_aborted &&
+               rec != beast::error::timeout && rec != asio::error::eof && rec != asio::error::connection_reset)
+        co_await send_error(bhttp::status::bad_request);
+      break;
+    }
+    s->busy = true;
+    ++busy_;
+    struct BusyGuard {
+      Session* s;
+      std::atomic<int>& busy;
+      ~BusyGuard() {
+        s->busy = false;
+        --busy;
+      }
+    } guard{s.get(), busy_};
+
+    if (!parser.is_done()) {
+      stream.expires_after(options_.read_timeout);
+      auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      if (bec) {
+        if (bec == bhttp::error::body_limit) co_await send_error(bhttp::status::payload_too_large);
+        else if (bec != beast::error::timeout && bec != asio::error::eof) co_await send_error(bhttp::status::bad_request);
+        break;
+      }
+    }
+
+    auto& in = parser.get();
+    bool keep_alive = in.keep_alive();
+    bool head = in.method() == bhttp::verb::head;
+    Request req;
+    req.peer_ip = peer;
+    req.client_ip = peer;
+    if (!convert(in, req)) {
+      co_await send_error(bhttp::status::bad_request);
+      break;
+    }
+    auto rid = req.header("x-request-id");
+    req.request_id = (rid && valid_request_id(*rid)) ? std::string(*rid) : random_request_id();
+
+    Response res = co_await handler_(req);
+
+    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), in.version()};
+    out.set(bhttp::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) out.insert(k, v);
+    out.set("X-Request-Id", req.request_id);
+    keep_alive = keep_alive && !draining_;
+    out.keep_alive(keep_alive);
+    out.content_length(res.body.size());
+    if (!head) out.body() = std::move(res.body);
+    stream.expires_after(options_.read_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
+    if (wec || !keep_alive) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.close();
+}
+
+void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
+  draining_ = true;
+  if (acceptor_) {
+    asio::post(acceptor_->acceptor.get_executor(), [this] {
+      boost::system::error_code ec;
+      acceptor_->acceptor.close(ec);
+    });
+  }
+  {
+    std::lock_guard lock(sessions_mu_);
+    for (const auto& s : sessions_) {
+      asio::post(s->stream.get_executor(), [s] {
+        if (!s->busy) s->stream.cancel();
+      });
+    }
+  }
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  asio::co_spawn(
+      io_,
+      [this, deadline, done = std::move(done)]() -> Task<void> {
+        asio::steady_timer t(io_);
+        while (active_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+          t.expires_after(std::chrono::milliseconds(20));
+          co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+        if (active_.load() > 0) log::warn("shutdown deadline passed", {{"connections", active_.load()}});
+        done();
+      },
+      asio::detached);
+}
+
+long raise_open_file_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return -1;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  return static_cast<long>(rl.rlim_cur);
+}
+
+}  // namespace wh::http

@@ -1,0 +1,70 @@
+// The HTTP/1.1 server: Boost.Beast over Asio C++20 coroutines, keep-alive,
+// read and idle timeouts, header and body limits, graceful drain.
+#pragma once
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "core/task.h"
+#include "http/message.h"
+
+namespace wh::http {
+
+struct ServerOptions {
+  std::string host = "0.0.0.0";
+  unsigned short port = 7860;  // 0 = any free port (tests)
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds idle_timeout{75};
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 10 * 1024 * 1024;
+};
+
+// Produces the response for a parsed request. Must not throw.
+using RequestHandler = std::function<Task<Response>(Request&)>;
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, ServerOptions options, RequestHandler handler);
+  ~Server();
+
+  // Binds and starts accepting. Throws if the address cannot be bound.
+  void start();
+  unsigned short port() const { return port_; }
+  // Stops accepting, closes idle keep-alive connections, lets in-flight
+  // requests finish (their responses carry "Connection: close"), and calls
+  // `done` once no request is in flight or `grace` has passed.
+  void shutdown(std::chrono::milliseconds grace, std::function<void()> done);
+  int active_connections() const { return active_.load(); }
+  bool draining() const { return draining_.load(); }
+
+  struct Session;
+
+ private:
+  Task<void> accept_loop();
+  Task<void> serve(std::shared_ptr<Session> session);
+  void track(const std::shared_ptr<Session>& s);
+  void untrack(const std::shared_ptr<Session>& s);
+
+  boost::asio::io_context& io_;
+  ServerOptions options_;
+  RequestHandler handler_;
+  struct Acceptor;
+  std::unique_ptr<Acceptor> acceptor_;
+  unsigned short port_ = 0;
+  std::atomic<bool> draining_{false};
+  std::atomic<int> active_{0};
+  std::atomic<int> busy_{0};
+  std::mutex sessions_mu_;
+  std::set<std::shared_ptr<Session>> sessions_;
+};
+
+// Raises the open-file limit to the hard maximum so that ~10k sockets fit.
+// Returns the new soft limit.
+long raise_open_file_limit();
+
+}  // namespace wh::http

@@ -1,0 +1,110 @@
+// wighaven: the WigHaven API server and its maintenance commands.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "app/app.h"
+#include "core/config.h"
+#include "db/migrations.h"
+#include "db/seed.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(wighaven - WigHaven e-commerce API server
+
+Usage:
+  wighaven serve                 Serve the API on $PORT (default 7860)
+  wighaven migrate               Apply pending database migrations
+  wighaven seed [options]        Fill an empty database with the demo shop
+      --products N    (default 1000)   --categories N (default 12)
+      --customers N   (default 50)     --orders N     (default 400)
+      --force         seed even if products already exist
+  wighaven --help                Show this help
+
+Configuration comes from environment variables (see README.md):
+  DATABASE_URL (required), PORT, DB_POOL_SIZE, JWT_SECRET, FRONTEND_URL, ...
+)";
+
+int parse_count(const char* flag, const char* value) {
+  char* end = nullptr;
+  long n = value ? std::strtol(value, &end, 10) : -1;
+  if (value == nullptr || *end != '\0' || n < 0 || n > 10'000'000) {
+    std::fprintf(stderr, "wighaven: %s needs a number between 0 and 10000000\n", flag);
+    std::exit(2);
+  }
+  return static_cast<int>(n);
+}
+
+std::string require_database_url(const wh::Config& config) {
+  if (config.database_url.empty()) {
+    std::fprintf(stderr, "wighaven: DATABASE_URL is not set\n");
+    std::exit(2);
+  }
+  return config.database_url;
+}
+
+int run_migrate(const wh::Config& config) {
+  // Migrations need a session (advisory lock, DDL): prefer the direct URL.
+  const char* direct = std::getenv("DIRECT_URL");
+  std::string url = (direct && *direct) ? direct : require_database_url(config);
+  auto report = wh::db::migrate(url);
+  for (const auto& n : report.adopted) std::printf("migrate: adopted %s (existing Prisma schema)\n", n.c_str());
+  for (const auto& n : report.applied) std::printf("migrate: applied %s\n", n.c_str());
+  std::printf("migrate: %zu applied, %zu adopted, %d already up to date\n", report.applied.size(),
+              report.adopted.size(), report.already);
+  return 0;
+}
+
+int run_seed(const wh::Config& config, int argc, char** argv) {
+  wh::db::SeedOptions o;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
+    if (a == "--products") o.products = parse_count("--products", next), ++i;
+    else if (a == "--categories") o.categories = parse_count("--categories", next), ++i;
+    else if (a == "--customers") o.customers = parse_count("--customers", next), ++i;
+    else if (a == "--orders") o.orders = parse_count("--orders", next), ++i;
+    else if (a == "--force") o.force = true;
+    else {
+      std::fprintf(stderr, "wighaven seed: unknown option %s\n%s", a.c_str(), kUsage);
+      return 2;
+    }
+  }
+  if (o.categories < 1 && o.products > 0) {
+    std::fprintf(stderr, "wighaven seed: products need at least one category\n");
+    return 2;
+  }
+  auto s = wh::db::seed(require_database_url(config), o);
+  if (s.skipped) {
+    std::printf("seed: the database already has products; nothing done (use --force to add anyway)\n");
+    return 0;
+  }
+  std::printf("seed: %d categories, %d products, %d variants, %d customers, %d orders, %d banners\n", s.categories,
+              s.products, s.variants, s.customers, s.orders, s.banners);
+  std::printf("seed: admin login %s / %s\n", wh::db::kDemoAdminEmail, wh::db::kDemoAdminPassword);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  try {
+    wh::Config config = wh::Config::from_env();
+    std::string cmd = argv[1];
+    if (cmd == "serve") return wh::app::serve(config);
+    if (cmd == "migrate") return run_migrate(config);
+    if (cmd == "seed") return run_seed(config, argc, argv);
+    std::fprintf(stderr, "wighaven: unknown command '%s'\n%s", cmd.c_str(), kUsage);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "wighaven: %s\n", e.what());
+    return 1;
+  }
+}

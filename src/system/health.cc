@@ -1,0 +1,59 @@
+#include "system/health.h"
+
+#include <boost/json.hpp>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/json_text.h"
+#include "core/time.h"
+
+namespace wh::system {
+namespace json = boost::json;
+
+namespace {
+
+Task<bool> database_ok(app::Context& ctx) {
+  try {
+    co_await ctx.db().query("SELECT 1");
+    co_return true;
+  } catch (const std::exception&) {
+    co_return false;
+  }
+}
+
+double uptime_seconds(const app::Context& ctx) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.services.started).count();
+}
+
+Task<http::Response> health(app::Context& ctx) {
+  bool ok = co_await database_ok(ctx);
+  json::object body{{"success", ok},
+                    {"status", ok ? "healthy" : "unhealthy"},
+                    {"timestamp", iso_now()},
+                    {"services", json::object{{"database", ok ? "connected" : "disconnected"}}},
+                    {"environment", ctx.config().node_env},
+                    {"version", WH_VERSION}};
+  std::string text = json::serialize(body);
+  text.insert(text.size() - 1, ",\"uptime\":" + json_number(std::round(uptime_seconds(ctx) * 1000.0) / 1000.0));
+  auto res = http::Response::json(std::move(text), ok ? 200 : 503);
+  if (!ok) res.set_header("Retry-After", "5");
+  co_return res;
+}
+
+Task<http::Response> healthz(app::Context&) { co_return http::Response::json(R"({"status":"ok"})"); }
+
+Task<http::Response> readyz(app::Context& ctx) {
+  bool ok = co_await database_ok(ctx);
+  if (!ok) throw ApiError::unavailable("Database unavailable");
+  co_return http::Response::json(R"({"status":"ready"})");
+}
+
+}  // namespace
+
+void register_health_routes(app::Router& router) {
+  router.add("GET", "/api/health", health);
+  router.add("GET", "/healthz", healthz);
+  router.add("GET", "/readyz", readyz);
+}
+
+}  // namespace wh::system

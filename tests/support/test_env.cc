@@ -1,0 +1,81 @@
+#include "support/test_env.h"
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace wh::test {
+namespace {
+
+std::string env_or_throw(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') throw std::runtime_error(std::string(name) + " is not set: run the tests via ./test.sh");
+  return v;
+}
+
+}  // namespace
+
+std::string db_url(const std::string& db) {
+  return "postgresql://postgres@127.0.0.1:" + env_or_throw("WH_TEST_PG_PORT") + "/" + db;
+}
+std::string admin_url() { return db_url("postgres"); }
+std::string template_db() { return env_or_throw("WH_TEST_TEMPLATE_DB"); }
+std::string catalog_db() { return env_or_throw("WH_TEST_CATALOG_DB"); }
+
+std::string source_path(const std::string& relative) {
+  const char* root = std::getenv("WH_SOURCE_DIR");
+  return std::string(root ? root : ".") + "/" + relative;
+}
+
+std::string sql(const std::string& db, const std::string& statement) {
+  PGconn* c = PQconnectdb(db_url(db).c_str());
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string e = PQerrorMessage(c);
+    PQfinish(c);
+    throw std::runtime_error(e);
+  }
+  PGresult* r = PQexec(c, statement.c_str());
+  auto st = PQresultStatus(r);
+  std::string out;
+  if (st == PGRES_TUPLES_OK && PQntuples(r) > 0 && PQnfields(r) > 0) out = PQgetvalue(r, 0, 0);
+  std::string err = PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) throw std::runtime_error(err);
+  return out;
+}
+
+ScratchDb::ScratchDb(bool from_template) {
+  static std::atomic<int> counter{0};
+  name_ = "wh_t_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  sql("postgres", "CREATE DATABASE " + name_ + (from_template ? " TEMPLATE " + template_db() : std::string()));
+}
+
+ScratchDb::~ScratchDb() {
+  try {
+    sql("postgres", "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  } catch (...) {
+  }
+}
+
+Config test_config(const std::string& db) {
+  Config c;
+  c.host = "127.0.0.1";
+  c.port = 0;
+  c.threads = 2;
+  c.database_url = db_url(db);
+  c.db_pool_size = 4;
+  c.debug_headers = true;
+  c.access_log = false;
+  c.shutdown_grace = std::chrono::seconds(5);
+  c.jwt_secret = "test-secret-0123456789-0123456789-0123456789";
+  return c;
+}
+
+RunningApp::RunningApp(Config config) : app_(std::make_unique<app::App>(std::move(config))) { app_->start(); }
+RunningApp::~RunningApp() { app_->stop(); }
+
+}  // namespace wh::test
