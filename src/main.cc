@@ -29,8 +29,8 @@ Configuration comes from environment variables (see README.md):
 
 int parse_count(const char* flag, const char* value) {
   char* end = nullptr;
-  long n = value ? std::strtol(value, &end, 10) : -1;
-  if (value == nullptr || *end != '\0' || n < 0 || n > 10'000'000) {
+  long n = (value != nullptr && *value != '\0') ? std::strtol(value, &end, 10) : -1;
+  if (n < 0 || *end != '\0' || n > 10'000'000) {
     std::fprintf(stderr, "wighaven: %s needs a number between 0 and 10000000\n", flag);
     std::exit(2);
   }

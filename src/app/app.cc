@@ -1,5 +1,6 @@
 #include "app/app.h"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <condition_variable>
@@ -52,6 +53,8 @@ struct App::Impl {
 
   int threads;
   asio::io_context io;
+  // Keeps io.run() alive while draining, when no socket is left to wait on.
+  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   Services services;
   Router router;
   db::Pool pool;
@@ -62,6 +65,7 @@ struct App::Impl {
   bool stopped = false;
 
   void finish() {
+    work.reset();
     io.stop();
     std::lock_guard lock(mu);
     stopped = true;

@@ -116,7 +116,9 @@ std::optional<std::string> QueryReader::text(std::string_view name, std::size_t 
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
   if (t.empty()) return std::nullopt;
-  if (t.size() > max_len) {
+  std::size_t chars = 0;
+  for (char c : t) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // count code points
+  if (chars > max_len) {
     errors_.add(std::string(name), "\"" + std::string(name) + "\" must be at most " + std::to_string(max_len) +
                                        " characters");
     return std::nullopt;

@@ -6,8 +6,10 @@
 namespace wh {
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
-  auto secs = std::chrono::system_clock::to_time_t(t);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
+  // Floor to whole seconds so that times before 1970 keep a positive fraction.
+  auto whole = std::chrono::floor<std::chrono::seconds>(t);
+  auto secs = std::chrono::system_clock::to_time_t(whole);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - whole).count();
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];

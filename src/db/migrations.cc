@@ -57,10 +57,14 @@ MigrationReport migrate(const std::string& url, const std::vector<Migration>& mi
   }
   PGconn* c = conn.get();
   run(c, "SET client_min_messages = warning");
+  // Under the lock: two runners starting together must not race on CREATE.
+  run(c, "BEGIN");
+  run(c, "SELECT pg_advisory_xact_lock($1::bigint)", {kLockKey});
   run(c,
       "CREATE TABLE IF NOT EXISTS wighaven_schema_migrations ("
       " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
       " mode TEXT NOT NULL DEFAULT 'applied', applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+  run(c, "COMMIT");
 
   MigrationReport report;
   for (const auto& m : migrations) {

@@ -142,6 +142,7 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
     bhttp::response<bhttp::string_body> res{status, 11};
     res.set(bhttp::field::content_type, "application/json; charset=utf-8");
     res.set(bhttp::field::connection, "close");
+    res.set(bhttp::field::cache_control, "no-store");
     res.body() = kMalformed;
     res.prepare_payload();
     stream.expires_after(std::chrono::seconds(5));
@@ -156,6 +157,8 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
     auto [rec, n] = co_await bhttp::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (rec) {
       if (rec == bhttp::error::header_limit) co_await send_error(bhttp::status::request_header_fields_too_large);
+      // A declared Content-Length over the limit is refused before the body is read.
+      else if (rec == bhttp::error::body_limit) co_await send_error(bhttp::status::payload_too_large);
       else if (rec != bhttp::error::end_of_stream && rec != asio::error::operation_aborted &&
                rec != beast::error::timeout && rec != asio::error::eof && rec != asio::error::connection_reset)
         co_await send_error(bhttp::status::bad_request);

@@ -48,9 +48,32 @@ Task<http::Response> readyz(app::Context& ctx) {
   co_return http::Response::json(R"({"status":"ready"})");
 }
 
+// GET /: the Hugging Face Space probe (?logs= / ?__sign=) or the API banner.
+Task<http::Response> root(app::Context& ctx) {
+  if (ctx.req.query_param("logs") || ctx.req.query_param("__sign")) {
+    co_return http::Response::json(R"({"status":"ok","service":"wighaven-backend","message":"Container is running"})");
+  }
+  co_return http::Response::json(json::serialize(json::object{{"success", true},
+                                                               {"message", "WigHaven Backend API"},
+                                                               {"version", WH_VERSION},
+                                                               {"health", "/api/health"},
+                                                               {"docs", "/api"}}));
+}
+
+// GET /api: API information and the endpoint map.
+Task<http::Response> api_info(app::Context&) {
+  json::object endpoints{{"health", "/api/health"},   {"auth", "/api/auth/*"},       {"products", "/api/products/*"},
+                         {"categories", "/api/categories/*"}, {"banners", "/api/banners"},
+                         {"settings", "/api/settings/public"}, {"currency", "/api/currency/*"}};
+  co_return http::Response::json(json::serialize(json::object{
+      {"success", true}, {"message", "WigHaven API"}, {"version", WH_VERSION}, {"endpoints", std::move(endpoints)}}));
+}
+
 }  // namespace
 
 void register_health_routes(app::Router& router) {
+  router.add("GET", "/", root);
+  router.add("GET", "/api", api_info);
   router.add("GET", "/api/health", health);
   router.add("GET", "/healthz", healthz);
   router.add("GET", "/readyz", readyz);

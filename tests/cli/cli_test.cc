@@ -1,0 +1,209 @@
+// The real `wighaven` binary (WH_TEST_BINARY), run as a child process.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/test_env.h"
+
+extern char** environ;
+
+namespace wh::test {
+namespace {
+
+struct RunResult {
+  int exit_code = -1;  // -1: killed / did not exit
+  std::string out;
+  std::string err;
+};
+
+std::string binary() {
+  const char* b = std::getenv("WH_TEST_BINARY");
+  return b ? b : "";
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs the binary with `args`; `env` overrides (nullopt removes) variables of
+// the current environment. Kills it after `timeout`.
+RunResult run(const std::vector<std::string>& args, const std::map<std::string, std::optional<std::string>>& env = {},
+              std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  RunResult result;
+  std::string bin = binary();
+  if (bin.empty()) {
+    ADD_FAILURE() << "WH_TEST_BINARY is not set: run the tests via ./test.sh";
+    return result;
+  }
+  char out_path[] = "/tmp/wh_cli_out_XXXXXX";
+  char err_path[] = "/tmp/wh_cli_err_XXXXXX";
+  int out_fd = mkstemp(out_path);
+  int err_fd = mkstemp(err_path);
+  EXPECT_GE(out_fd, 0);
+  EXPECT_GE(err_fd, 0);
+
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string kv = *e;
+    std::string key = kv.substr(0, kv.find('='));
+    if (env.count(key) == 0) env_strings.push_back(kv);
+  }
+  for (const auto& [k, v] : env) {
+    if (v) env_strings.push_back(k + "=" + *v);
+  }
+  std::vector<char*> envp;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+
+  std::vector<std::string> argv_strings{bin};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_fd);
+  close(err_fd);
+  if (rc != 0) {
+    ADD_FAILURE() << "posix_spawn " << bin << " failed: " << rc;
+  } else {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    for (;;) {
+      pid_t w = waitpid(pid, &status, WNOHANG);
+      if (w == pid) {
+        if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+        break;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        ADD_FAILURE() << "the command did not exit within " << timeout.count() << " s";
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  result.out = slurp(out_path);
+  result.err = slurp(err_path);
+  unlink(out_path);
+  unlink(err_path);
+  return result;
+}
+
+TEST(CliTest, HelpExitsZeroAndPrintsUsage) {
+  for (const char* flag : {"--help", "-h", "help"}) {
+    auto r = run({flag});
+    EXPECT_EQ(r.exit_code, 0) << flag << "\n" << r.err;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << flag << "\n" << r.out;
+  }
+}
+
+TEST(CliTest, NoArgumentsPrintsUsageAndExits2) {
+  auto r = run({});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("Usage"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, UnknownCommandExits2) {
+  auto r = run({"frobnicate"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("frobnicate"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, SeedWithANonNumericCountExits2) {
+  auto r = run({"seed", "--products", "abc"}, {{"DATABASE_URL", db_url("wh_no_such_db")}});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--products"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, SeedCountValidation) {
+  const std::map<std::string, std::optional<std::string>> env{{"DATABASE_URL", db_url("wh_no_such_db")}};
+  EXPECT_EQ(run({"seed", "--orders", "-3"}, env).exit_code, 2);
+  EXPECT_EQ(run({"seed", "--customers", "10000001"}, env).exit_code, 2);
+  EXPECT_EQ(run({"seed", "--categories"}, env).exit_code, 2) << "a flag without its value";
+  EXPECT_EQ(run({"seed", "--products", "5x"}, env).exit_code, 2);
+  EXPECT_EQ(run({"seed", "--bogus"}, env).exit_code, 2);
+  EXPECT_EQ(run({"seed", "--categories", "0", "--products", "5"}, env).exit_code, 2);
+}
+
+TEST(CliTest, SeedWithAnEmptyCountExits2) {
+  auto r = run({"seed", "--products", ""}, {{"DATABASE_URL", db_url("wh_no_such_db")}});
+  EXPECT_EQ(r.exit_code, 2) << "an empty --products value was taken as 0\n" << r.out << r.err;
+}
+
+TEST(CliTest, ServeWithoutDatabaseUrlFails) {
+  auto r = run({"serve"}, {{"DATABASE_URL", std::nullopt}, {"PORT", "0"}}, std::chrono::seconds(30));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.exit_code, -1);
+  EXPECT_NE(r.err.find("DATABASE_URL"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, BadEnvironmentIsReported) {
+  auto r = run({"migrate"}, {{"PORT", "abc"}, {"DATABASE_URL", db_url("postgres")}});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("PORT"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, MigrateAppliesEverythingThenNothing) {
+  ScratchDb scratch(false);
+  const std::map<std::string, std::optional<std::string>> env{{"DATABASE_URL", scratch.url()},
+                                                              {"DIRECT_URL", std::nullopt}};
+  auto r = run({"migrate"}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("applied"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("migrate: applied 0001_base_schema"), std::string::npos) << r.out;
+  EXPECT_EQ(sql(scratch.name(), "SELECT to_regclass('public.products') IS NOT NULL"), "t");
+
+  auto again = run({"migrate"}, env);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out.find("migrate: applied 0"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("0 applied"), std::string::npos) << again.out;
+}
+
+TEST(CliTest, MigrateAgainstAMissingDatabaseFails) {
+  auto r = run({"migrate"}, {{"DATABASE_URL", db_url("wh_no_such_db")}, {"DIRECT_URL", std::nullopt}});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("wighaven:"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, SeedThenSeedAgainIsSkipped) {
+  ScratchDb scratch(false);
+  const std::map<std::string, std::optional<std::string>> env{{"DATABASE_URL", scratch.url()},
+                                                              {"DIRECT_URL", std::nullopt}};
+  ASSERT_EQ(run({"migrate"}, env).exit_code, 0);
+  auto r = run({"seed", "--products", "12", "--categories", "3", "--customers", "2", "--orders", "4"}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("12 products"), std::string::npos) << r.out;
+  EXPECT_EQ(sql(scratch.name(), "SELECT count(*) FROM products"), "12");
+  auto again = run({"seed", "--products", "12", "--categories", "3"}, env);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("nothing done"), std::string::npos) << again.out;
+  EXPECT_EQ(sql(scratch.name(), "SELECT count(*) FROM products"), "12");
+}
+
+}  // namespace
+}  // namespace wh::test

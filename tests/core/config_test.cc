@@ -1,0 +1,153 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace wh {
+namespace {
+
+// Every variable Config::from_env reads.
+const std::vector<std::string> kVars = {
+    "HOST", "PORT", "WH_THREADS", "NODE_ENV", "HTTP_READ_TIMEOUT_S", "HTTP_IDLE_TIMEOUT_S", "SHUTDOWN_GRACE_S",
+    "HTTP_MAX_HEADER_BYTES", "HTTP_MAX_BODY_BYTES", "DEBUG_QUERY_HEADERS", "ACCESS_LOG", "FRONTEND_URL",
+    "DATABASE_URL", "DB_POOL_SIZE", "DB_ACQUIRE_TIMEOUT_MS", "DB_CONNECT_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS",
+    "DB_CONNECT_RETRIES", "JWT_SECRET"};
+
+// Clears the variables for the test and restores the previous values after it.
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const auto& v : kVars) {
+      const char* old = std::getenv(v.c_str());
+      saved_[v] = old ? std::optional<std::string>(old) : std::nullopt;
+      unsetenv(v.c_str());
+    }
+  }
+  void TearDown() override {
+    for (const auto& [k, v] : saved_) {
+      if (v) setenv(k.c_str(), v->c_str(), 1);
+      else unsetenv(k.c_str());
+    }
+  }
+  static void set(const char* k, const char* v) { setenv(k, v, 1); }
+
+  // from_env must throw a std::runtime_error whose message names `var`.
+  static void expect_rejected(const char* var, const char* value) {
+    set(var, value);
+    try {
+      (void)Config::from_env();
+      ADD_FAILURE() << var << "=" << value << " was accepted";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(var), std::string::npos)
+          << "message does not name " << var << ": " << e.what();
+    }
+    unsetenv(var);
+  }
+
+ private:
+  std::map<std::string, std::optional<std::string>> saved_;
+};
+
+TEST_F(ConfigTest, DefaultsWhenNothingIsSet) {
+  Config c = Config::from_env();
+  EXPECT_EQ(c.host, "0.0.0.0");
+  EXPECT_EQ(c.port, 7860);
+  EXPECT_EQ(c.threads, 0);
+  EXPECT_EQ(c.node_env, "development");
+  EXPECT_FALSE(c.production());
+  EXPECT_EQ(c.read_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(c.idle_timeout, std::chrono::seconds(75));
+  EXPECT_EQ(c.shutdown_grace, std::chrono::seconds(10));
+  EXPECT_EQ(c.max_header_bytes, 16u * 1024u);
+  EXPECT_EQ(c.max_body_bytes, 10u * 1024u * 1024u);
+  EXPECT_FALSE(c.debug_headers);
+  EXPECT_TRUE(c.access_log);
+  EXPECT_EQ(c.frontend_url, "http://localhost:5173");
+  EXPECT_EQ(c.database_url, "");
+  EXPECT_EQ(c.db_pool_size, 6);
+  EXPECT_EQ(c.db_acquire_timeout, std::chrono::milliseconds(3000));
+  EXPECT_EQ(c.db_connect_timeout, std::chrono::milliseconds(10000));
+  EXPECT_EQ(c.db_statement_timeout, std::chrono::milliseconds(5000));
+  EXPECT_EQ(c.db_connect_retries, 4);
+  EXPECT_EQ(c.jwt_secret, "");
+}
+
+TEST_F(ConfigTest, ReadsValuesFromTheEnvironment) {
+  set("HOST", "127.0.0.1");
+  set("PORT", "8080");
+  set("DB_POOL_SIZE", "12");
+  set("WH_THREADS", "3");
+  set("NODE_ENV", "production");
+  set("DATABASE_URL", "postgresql://u@h/db");
+  set("DB_ACQUIRE_TIMEOUT_MS", "250");
+  set("DB_STATEMENT_TIMEOUT_MS", "0");
+  set("DB_CONNECT_RETRIES", "0");
+  set("SHUTDOWN_GRACE_S", "2");
+  set("HTTP_MAX_BODY_BYTES", "2048");
+  set("DEBUG_QUERY_HEADERS", "1");
+  set("ACCESS_LOG", "false");
+  set("JWT_SECRET", "s3cret");
+  Config c = Config::from_env();
+  EXPECT_EQ(c.host, "127.0.0.1");
+  EXPECT_EQ(c.port, 8080);
+  EXPECT_EQ(c.db_pool_size, 12);
+  EXPECT_EQ(c.threads, 3);
+  EXPECT_TRUE(c.production());
+  EXPECT_EQ(c.database_url, "postgresql://u@h/db");
+  EXPECT_EQ(c.db_acquire_timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(c.db_statement_timeout, std::chrono::milliseconds(0));
+  EXPECT_EQ(c.db_connect_retries, 0);
+  EXPECT_EQ(c.shutdown_grace, std::chrono::seconds(2));
+  EXPECT_EQ(c.max_body_bytes, 2048u);
+  EXPECT_TRUE(c.debug_headers);
+  EXPECT_FALSE(c.access_log);
+  EXPECT_EQ(c.jwt_secret, "s3cret");
+}
+
+TEST_F(ConfigTest, PortBoundsAreInclusive) {
+  set("PORT", "0");
+  EXPECT_EQ(Config::from_env().port, 0);
+  set("PORT", "65535");
+  EXPECT_EQ(Config::from_env().port, 65535);
+}
+
+TEST_F(ConfigTest, EmptyValueMeansDefault) {
+  set("PORT", "");
+  set("DB_POOL_SIZE", "");
+  Config c = Config::from_env();
+  EXPECT_EQ(c.port, 7860);
+  EXPECT_EQ(c.db_pool_size, 6);
+}
+
+TEST_F(ConfigTest, BadIntegersThrowNamingTheVariable) {
+  expect_rejected("PORT", "abc");
+  expect_rejected("PORT", "80x");
+  expect_rejected("PORT", "65536");
+  expect_rejected("PORT", "-1");
+  expect_rejected("DB_POOL_SIZE", "0");
+  expect_rejected("DB_POOL_SIZE", "201");
+  expect_rejected("DB_POOL_SIZE", "six");
+  expect_rejected("DB_ACQUIRE_TIMEOUT_MS", "5");
+  expect_rejected("DB_CONNECT_RETRIES", "21");
+  expect_rejected("HTTP_MAX_BODY_BYTES", "12.5");
+}
+
+TEST_F(ConfigTest, BooleanFlagsAcceptCommonSpellings) {
+  for (const char* yes : {"1", "true", "yes", "on"}) {
+    set("DEBUG_QUERY_HEADERS", yes);
+    EXPECT_TRUE(Config::from_env().debug_headers) << yes;
+  }
+  for (const char* no : {"0", "false", "no", "off"}) {
+    set("ACCESS_LOG", no);
+    EXPECT_FALSE(Config::from_env().access_log) << no;
+  }
+}
+
+}  // namespace
+}  // namespace wh
