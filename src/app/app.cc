@@ -2,6 +2,8 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <condition_variable>
 #include <csignal>
@@ -11,6 +13,7 @@
 #include "app/dispatch.h"
 #include "app/router.h"
 #include "app/routes.h"
+#include "app/state_sync.h"
 #include "core/log.h"
 #include "db/pool.h"
 #include "http/server.h"
@@ -22,9 +25,9 @@ struct App::Impl {
   explicit Impl(Config c)
       : threads(c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         io(threads),
-        pool(io.get_executor(), pool_options(c)),
-        server(io, server_options(c), [this](http::Request& r) { return dispatch(router, services, r); }) {
-    services.config = std::move(c);
+        services(std::move(c)),
+        pool(io.get_executor(), pool_options(services.config)),
+        server(io, server_options(services.config), [this](http::Request& r) { return dispatch(router, services, r); }) {
     services.pool = &pool;
     register_routes(router);
   }
@@ -79,6 +82,7 @@ App::~App() { stop(); }
 
 void App::start() {
   impl_->server.start();
+  asio::co_spawn(impl_->io, run_state_sync(impl_->io.get_executor(), impl_->services), asio::detached);
   for (int i = 0; i < impl_->threads; ++i) {
     impl_->workers.emplace_back([this] { impl_->io.run(); });
   }

@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -36,6 +37,29 @@ std::string env_str(const char* name, std::string fallback) {
   return v != nullptr ? std::string(v) : fallback;
 }
 
+// "3600" (seconds) or a number with s/m/h/d, as the old JWT_EXPIRES_IN ("1h", "7d").
+std::chrono::seconds env_duration(const char* name, std::chrono::seconds fallback) {
+  const char* v = env(name);
+  if (v == nullptr) return fallback;
+  char* end = nullptr;
+  long long n = std::strtoll(v, &end, 10);
+  long long unit = 1;
+  if (end != v && *end != '\0' && end[1] == '\0') {
+    switch (*end) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      default: unit = 0;
+    }
+    ++end;
+  }
+  if (end == v || *end != '\0' || unit == 0 || n <= 0 || n > 10'000'000) {
+    throw std::runtime_error(std::string(name) + " must be a duration like 3600, 15m, 1h or 7d");
+  }
+  return std::chrono::seconds(n * unit);
+}
+
 }  // namespace
 
 Config Config::from_env() {
@@ -63,6 +87,17 @@ Config Config::from_env() {
   c.db_connect_retries = static_cast<int>(env_int("DB_CONNECT_RETRIES", 4, 0, 20));
 
   c.jwt_secret = env_str("JWT_SECRET", "");
+  c.access_token_ttl = env_duration("JWT_EXPIRES_IN", c.access_token_ttl);
+  c.principal_cache_ttl = std::chrono::milliseconds(env_int("PRINCIPAL_CACHE_TTL_MS", 30000, 0, 3600000));
+  c.direct_url = env_str("DIRECT_URL", "");
+  c.trusted_proxies_file = env_str("TRUSTED_PROXIES_FILE", "");
+  c.trusted_proxies = env_str("TRUSTED_PROXIES", "");
+  c.origin_secret = env_str("ORIGIN_SECRET", "");
+  c.origin_secret_header = env_str("ORIGIN_SECRET_HEADER", c.origin_secret_header);
+  for (auto& ch : c.origin_secret_header) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  c.rate_limit_max = static_cast<int>(env_int("RATE_LIMIT_MAX_REQUESTS", 1000, 1, 100000000));
+  c.rate_limits = env_bool("RATE_LIMITS", true);
+  c.cors_origins = env_str("CORS_ORIGINS", "");
   return c;
 }
 

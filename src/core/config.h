@@ -30,7 +30,21 @@ struct Config {
   int db_connect_retries = 4;      // DB_CONNECT_RETRIES: Neon cold starts.
 
   // Auth
-  std::string jwt_secret;          // JWT_SECRET
+  std::string jwt_secret;          // JWT_SECRET (>= 32 characters, as the old backend required)
+  std::chrono::seconds access_token_ttl{3600};          // JWT_EXPIRES_IN (seconds or 15m/1h/7d)
+  std::chrono::seconds refresh_token_ttl{7 * 86400};    // refresh tokens: 7 d
+  std::chrono::seconds remember_me_ttl{30 * 86400};     // rememberMe refresh tokens: 30 d
+  std::chrono::milliseconds principal_cache_ttl{30000}; // PRINCIPAL_CACHE_TTL_MS
+
+  // Edge and abuse protection
+  std::string direct_url;          // DIRECT_URL: session connection for LISTEN (default DATABASE_URL)
+  std::string trusted_proxies_file;  // TRUSTED_PROXIES_FILE: CIDR list replacing Cloudflare's ranges
+  std::string trusted_proxies;     // TRUSTED_PROXIES: extra CIDRs, comma separated
+  std::string origin_secret;       // ORIGIN_SECRET: when set, required on every request but health checks
+  std::string origin_secret_header = "x-origin-secret";  // ORIGIN_SECRET_HEADER
+  int rate_limit_max = 1000;       // RATE_LIMIT_MAX_REQUESTS per 15 min per IP (general limit)
+  bool rate_limits = true;         // RATE_LIMITS: false disables every limit (never in production)
+  std::string cors_origins;        // CORS_ORIGINS: extra allowed origins, comma separated
 
   // Reads the environment; throws std::runtime_error naming the bad variable.
   static Config from_env();

@@ -59,7 +59,7 @@ void Connection::track_socket() {
   if (fd >= 0) socket_.assign(fd);
 }
 
-Task<void> Connection::wait(bool want_read, bool want_write, Clock::time_point deadline) {
+Task<bool> Connection::wait_ready(bool want_read, bool want_write, Clock::time_point deadline) {
   asio::steady_timer timer(ex_, deadline);
   auto timeout = [&]() -> Task<void> {
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -79,7 +79,12 @@ Task<void> Connection::wait(bool want_read, bool want_write, Clock::time_point d
                        timeout());
     timed_out = r.index() == 1;
   }
-  if (timed_out) {
+  co_return !timed_out;
+}
+
+Task<void> Connection::wait(bool want_read, bool want_write, Clock::time_point deadline) {
+  bool ready = co_await wait_ready(want_read, want_write, deadline);
+  if (!ready) {
     broken_ = true;
     throw DbError("database did not answer in time", "57014", true);
   }
@@ -206,6 +211,26 @@ Task<std::vector<Result>> Connection::pipeline(const std::vector<Statement>& sta
   PQclear(sync);
   if (PQexitPipelineMode(conn_) == 0) fail("pipeline exit");
   if (error) throw *error;
+  co_return out;
+}
+
+Task<std::vector<std::string>> Connection::notifications(std::chrono::milliseconds max_wait) {
+  std::vector<std::string> out;
+  auto drain = [&] {
+    while (PGnotify* n = PQnotifies(conn_)) {
+      out.emplace_back(n->extra ? n->extra : "");
+      PQfreemem(n);
+    }
+  };
+  if (PQconsumeInput(conn_) == 0) fail("receive");
+  drain();
+  if (!out.empty()) co_return out;
+  bool readable = co_await wait_ready(true, false, Clock::now() + max_wait);
+  if (readable) {
+    if (PQconsumeInput(conn_) == 0) fail("receive");
+    drain();
+  }
+  if (PQstatus(conn_) != CONNECTION_OK) fail("connection lost");
   co_return out;
 }
 

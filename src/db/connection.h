@@ -41,6 +41,10 @@ class Connection {
   // the first failing statement; later ones are then aborted by the server.
   Task<std::vector<Result>> pipeline(const std::vector<Statement>& statements, std::chrono::milliseconds timeout);
 
+  // Payloads of NOTIFY messages received (after LISTEN), waiting up to
+  // `max_wait` when none is pending. Empty when the wait passed quietly.
+  Task<std::vector<std::string>> notifications(std::chrono::milliseconds max_wait);
+
   // False once the connection failed or was left inside a transaction; the
   // pool then discards it.
   bool healthy() const;
@@ -48,6 +52,7 @@ class Connection {
  private:
   Connection(boost::asio::any_io_executor ex, PGconn* conn);
   void track_socket();
+  Task<bool> wait_ready(bool want_read, bool want_write, std::chrono::steady_clock::time_point deadline);
   Task<void> wait(bool want_read, bool want_write, std::chrono::steady_clock::time_point deadline);
   Task<void> flush(std::chrono::steady_clock::time_point deadline);
   Task<PGresult*> next_result(std::chrono::steady_clock::time_point deadline);

@@ -1,7 +1,8 @@
 #include "db/migrations.h"
 
+#include "core/crypto.h"
+
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 
 #include <memory>
 #include <set>
@@ -31,19 +32,6 @@ void run_script(PGconn* c, const char* sql) {
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
     throw std::runtime_error(PQresultErrorMessage(r.get()));
   }
-}
-
-std::string sha256_hex(const std::string& s) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(s.data(), s.size(), md, &n, EVP_sha256(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
 }
 
 constexpr const char* kLockKey = "7321907001";  // arbitrary, constant across releases

@@ -23,7 +23,7 @@ TEST(RouterTest, LiteralSegmentsWinOverCaptures) {
   int hit = 0;
   router.add("GET", "/api/products/:id", [&](Context&) { hit = 1; return respond("id"); });
   router.add("GET", "/api/products/search", [&](Context&) { hit = 2; return respond("search"); });
-  Services services;
+  Services services{Config{}};
   auto req = make("GET", {"api", "products", "search"});
   Context ctx(req, services);
   const Handler* h = router.match(req, ctx);
@@ -36,7 +36,7 @@ TEST(RouterTest, LiteralSegmentsWinOverCaptures) {
 TEST(RouterTest, CapturesPathParameters) {
   Router router;
   router.add("GET", "/api/products/:id/variants", [](Context&) { return respond(""); });
-  Services services;
+  Services services{Config{}};
   auto req = make("GET", {"api", "products", "abc123", "variants"});
   Context ctx(req, services);
   ASSERT_NE(router.match(req, ctx), nullptr);
@@ -47,7 +47,7 @@ TEST(RouterTest, CapturesPathParameters) {
 TEST(RouterTest, MethodAndLengthMustMatch) {
   Router router;
   router.add("GET", "/api/banners", [](Context&) { return respond(""); });
-  Services services;
+  Services services{Config{}};
   auto post = make("POST", {"api", "banners"});
   Context c1(post, services);
   EXPECT_EQ(router.match(post, c1), nullptr);

@@ -1,0 +1,533 @@
+#include "accounts/auth_routes.h"
+
+#include <boost/json.hpp>
+
+#include "accounts/authenticate.h"
+#include "accounts/jwt.h"
+#include "accounts/mail_queue.h"
+#include "accounts/tokens.h"
+#include "accounts/user_json.h"
+#include "accounts/validation.h"
+#include "app/rate_limit.h"
+#include "app/respond.h"
+#include "core/crypto.h"
+#include "core/error.h"
+#include "core/ids.h"
+#include "core/json_text.h"
+#include "core/password.h"
+#include "db/pool.h"
+#include "security/http_policy.h"
+
+namespace wh::accounts {
+namespace json = boost::json;
+namespace limits = security::limits;
+using app::Context;
+using http::Response;
+
+namespace {
+
+constexpr int kBcryptCost = 10;
+constexpr int kMaxFailedLogins = 5;
+#define WH_NOW "(now() AT TIME ZONE 'UTC')"
+
+// ---- small helpers ---------------------------------------------------------
+
+Response message(std::string_view text, int status = 200) {
+  return Response::json(json::serialize(json::object{{"success", true}, {"message", text}}), status);
+}
+
+Response tokens_response(std::string_view user_json, const TokenPair& t, int status) {
+  std::string body = R"({"success":true,"data":{)";
+  if (!user_json.empty()) {
+    body += R"("user":)";
+    body += user_json;
+    body += ',';
+  }
+  body += R"("accessToken":)" + json::serialize(json::string(t.access)) + R"(,"refreshToken":)" +
+          json::serialize(json::string(t.refresh)) + "}}";
+  return Response::json(std::move(body), status);
+}
+
+Task<std::string> hash_password(Context& ctx, std::string plain) {
+  std::string out;
+  co_await ctx.services.blocking.run([&] { out = password::hash(plain, kBcryptCost); });
+  co_return out;
+}
+
+Task<bool> check_password(Context& ctx, std::string plain, std::string hash) {
+  bool ok = false;
+  co_await ctx.services.blocking.run([&] { ok = password::verify(plain, hash); });
+  co_return ok;
+}
+
+// A bcrypt hash of a random string: verifying against it costs what a real
+// check costs, so a missing account answers in the same time.
+const std::string& dummy_hash() {
+  static const std::string h = password::hash(random_hex(16), kBcryptCost);
+  return h;
+}
+
+std::string frontend(const Context& ctx, std::string_view path) { return ctx.config().frontend_url + std::string(path); }
+
+QueuedEmail verification_email(const Context& ctx, const std::string& to, const std::string& name,
+                               const std::string& raw_token) {
+  return {"email_verification", to, "Verify Your Email - WigHaven", "emailVerification",
+          json::object{{"name", name},
+                       {"verification_link", frontend(ctx, "/verify-email?token=" + raw_token)},
+                       {"expiry_time", "24 hours"}}};
+}
+
+QueuedEmail password_changed_email(const Context& ctx, const std::string& to, const std::string& name) {
+  return {"password_changed", to, "Your Password Has Been Changed - WigHaven", "passwordChanged",
+          json::object{{"name", name}, {"reset_link", frontend(ctx, "/login")}, {"expiry_time", "never"}}};
+}
+
+constexpr const char* kInsertVerificationToken =
+    "INSERT INTO email_verification_tokens (id, user_id, token, expires_at, created_at)"
+    " VALUES ($1, $2, $3, " WH_NOW " + interval '24 hours', " WH_NOW ")";
+
+constexpr const char* kNotificationSql =
+    "INSERT INTO notifications (id, user_id, type, title, message, link, is_read, created_at, expires_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, false, " WH_NOW ", " WH_NOW " + interval '30 days')";
+
+constexpr const char* kRevokeSql =
+    "INSERT INTO blacklisted_tokens (id, token, expires_at, created_at)"
+    " VALUES ($1, $2, to_timestamp($3) AT TIME ZONE 'UTC', " WH_NOW ") ON CONFLICT (token) DO NOTHING RETURNING 1";
+
+// ---- register --------------------------------------------------------------
+
+constexpr const char* kFindByEmail =
+    "SELECT u.id, u.password, u.is_active, u.email_verified, u.role, u.failed_login_attempts,"
+    " (u.locked_until IS NOT NULL AND u.locked_until > " WH_NOW "),"
+    " CEIL(EXTRACT(EPOCH FROM (u.locked_until - " WH_NOW ")) / 60)::int, u.first_name, " WH_USER_JSON
+    " FROM users u WHERE u.email = $1";
+
+constexpr const char* kInsertUser =
+    "INSERT INTO users AS u (id, email, password, first_name, last_name, phone, role, email_verified, is_active,"
+    " failed_login_attempts, review_status, created_at, updated_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, 'customer', false, true, 0, 'standard', " WH_NOW ", " WH_NOW ")"
+    " RETURNING " WH_USER_JSON;
+
+constexpr const char* kDeleteVerificationTokens = "DELETE FROM email_verification_tokens WHERE user_id = $1";
+
+Task<Response> register_user(Context& ctx) {
+  app::enforce_rate_limit(ctx, limits::kRegister, ctx.req.client_ip,
+                          "Too many registration attempts. Please try again in 1 hour.");
+  auto body = json_body(ctx.req);
+  BodyReader in(body);
+  auto email = in.email();
+  auto pass = in.new_password("password", "password");
+  auto first = in.name("firstName", "First name");
+  auto last = in.name("lastName", "Last name");
+  auto phone = in.phone();
+  in.finish();
+
+  db::Params find{*email};
+  auto existing = co_await ctx.db().query(kFindByEmail, std::move(find));
+  if (!existing.empty()) {
+    if (existing.get_bool(0, 3)) {
+      co_return Response::json(
+          R"({"success":false,"shouldLogin":true,"error":{"type":"ConflictError","message":"This email is already registered. Please login instead.","code":"EMAIL_ALREADY_VERIFIED"}})",
+          409);
+    }
+    // Registered but never verified: send a fresh link, issue nothing.
+    std::string user_id(existing.get(0, 0));
+    std::string name(existing.get(0, 8));
+    auto token = new_one_time_token();
+    co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
+      db::Params del{user_id};
+      co_await tx.query(kDeleteVerificationTokens, std::move(del));
+      db::Params ins{new_cuid(), user_id, token.hash};
+      co_await tx.query(kInsertVerificationToken, std::move(ins));
+      co_await tx.query(kQueueEmailSql, queue_email_params(verification_email(ctx, *email, name, token.raw)));
+    });
+    co_return message(
+        "Account already exists but was not verified. A new verification link has been sent to your email.");
+  }
+
+  std::string hash = co_await hash_password(ctx, *pass);
+  std::string user_id = new_cuid();
+  std::string user_json;
+  auto token = new_one_time_token();
+  try {
+    co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
+      db::Params user{user_id, *email, hash, *first, *last, phone};
+      auto r = co_await tx.query(kInsertUser, std::move(user));
+      user_json = compact_json(r.get(0, 0));
+      db::Params ins{new_cuid(), user_id, token.hash};
+      co_await tx.query(kInsertVerificationToken, std::move(ins));
+      co_await tx.query(kQueueEmailSql, queue_email_params(verification_email(ctx, *email, *first, token.raw)));
+      QueuedEmail welcome{"welcome", *email, "Welcome to WigHaven!", "welcome",
+                          json::object{{"name", *first}, {"shop_link", frontend(ctx, "/shop")}}};
+      co_await tx.query(kQueueEmailSql, queue_email_params(welcome));
+      db::Params note{new_cuid(), user_id, "welcome", "Welcome to WigHaven!",
+                      "Thank you for creating an account. We are excited to have you with us.", "/shop"};
+      co_await tx.query(kNotificationSql, std::move(note));
+    });
+  } catch (const db::DbError& e) {
+    if (e.unique_violation()) throw ApiError(409, "ConflictError", "This email is already registered");
+    throw;
+  }
+  auto tokens = issue_tokens(ctx.config(), user_id, *email, "customer", false);
+  co_return tokens_response(user_json, tokens, 201);
+}
+
+// ---- login -----------------------------------------------------------------
+
+constexpr const char* kLoginFailed =
+    "UPDATE users SET failed_login_attempts = failed_login_attempts + 1,"
+    " locked_until = CASE WHEN failed_login_attempts + 1 >= $2 THEN " WH_NOW " + interval '15 minutes'"
+    " ELSE locked_until END, updated_at = " WH_NOW
+    " WHERE id = $1 RETURNING failed_login_attempts >= $2";
+
+constexpr const char* kLoginSucceeded =
+    "UPDATE users SET failed_login_attempts = 0, locked_until = NULL, updated_at = " WH_NOW " WHERE id = $1";
+
+Task<Response> login(Context& ctx) {
+  auto body = json_body(ctx.req);
+  BodyReader in(body);
+  auto email = in.email();
+  auto pass = in.string("password", true, "Password is required");
+  bool remember = in.boolean("rememberMe", false);
+  in.finish();
+  // Counts failures only: a successful login gives its token back below.
+  app::enforce_rate_limit(ctx, limits::kLogin, ctx.req.client_ip,
+                          "Too many login attempts. Please try again in 15 minutes.");
+
+  db::Params find{*email};
+  auto r = co_await ctx.db().query(kFindByEmail, std::move(find));
+  if (r.empty()) {
+    co_await check_password(ctx, *pass, dummy_hash());
+    throw ApiError(401, "UnauthorizedError", "Invalid email or password");
+  }
+  std::string user_id(r.get(0, 0));
+  if (r.get_bool(0, 6)) {
+    auto minutes = std::max<std::int64_t>(1, r.get_int(0, 7));
+    throw ApiError(423, "AccountLockedError", "Account locked due to too many failed attempts. Try again in " +
+                                                  std::to_string(minutes) + " minute" + (minutes > 1 ? "s" : "") + ".");
+  }
+  bool password_ok = co_await check_password(ctx, *pass, std::string(r.get(0, 1)));
+  if (!password_ok) {
+    db::Params upd{user_id, kMaxFailedLogins};
+    auto locked = co_await ctx.db().query(kLoginFailed, std::move(upd));
+    if (!locked.empty() && locked.get_bool(0, 0)) {
+      throw ApiError(423, "AccountLockedError", "Too many failed login attempts. Account locked for 15 minutes.");
+    }
+    throw ApiError(401, "UnauthorizedError", "Invalid email or password");
+  }
+  // The password is right: from here on, answers may reveal the account state.
+  app::refund_rate_limit(ctx, limits::kLogin, ctx.req.client_ip);
+  if (!r.get_bool(0, 2)) throw ApiError(401, "UnauthorizedError", "Account has been deactivated");
+  if (!r.get_bool(0, 3)) {
+    co_return Response::json(
+        json::serialize(json::object{
+            {"success", false},
+            {"needsVerification", true},
+            {"email", *email},
+            {"error", json::object{{"type", "UnauthorizedError"},
+                                   {"message", "Email not verified. Please check your inbox or resend the verification link."},
+                                   {"code", "EMAIL_NOT_VERIFIED"}}}}),
+        401);
+  }
+  std::string role(r.get(0, 4));
+  if (ctx.services.site.maintenance() && role != "admin" && role != "super_admin") {
+    throw ApiError(503, "ServiceUnavailableError", "System is currently under maintenance. Please try again later.")
+        .with_retry_after(3600);
+  }
+  if (r.get_int(0, 5) > 0 || r.get_bool(0, 6)) {
+    db::Params reset{user_id};
+    co_await ctx.db().query(kLoginSucceeded, std::move(reset));
+  }
+  auto tokens = issue_tokens(ctx.config(), user_id, *email, role, remember);
+  co_return tokens_response(compact_json(r.get(0, 9)), tokens, 200);
+}
+
+// ---- refresh / logout / me -------------------------------------------------
+
+Task<bool> revoke(Context& ctx, const std::string& token, std::int64_t expires_at) {
+  db::Params p{new_cuid(), token, static_cast<long long>(expires_at)};
+  auto r = co_await ctx.db().query(kRevokeSql, std::move(p));
+  ctx.services.auth.revoked.add_hash(sha256_hex(token), expires_at);
+  co_return !r.empty();
+}
+
+Task<Response> refresh(Context& ctx) {
+  app::enforce_rate_limit(ctx, limits::kRefresh, ctx.req.client_ip, "Too many token refresh attempts.");
+  auto body = json_body(ctx.req);
+  BodyReader in(body);
+  auto token = in.string("refreshToken", true, "Refresh token is required");
+  in.finish();
+
+  auto v = verify(*token, ctx.config().jwt_secret, unix_now());
+  // An access token (it has a role) is not a refresh token.
+  if (!v.ok() || v.claims->role) throw ApiError(401, "UnauthorizedError", "Invalid or expired refresh token");
+  const Claims& c = *v.claims;
+  if (ctx.services.auth.revoked.contains_token(*token)) {
+    throw ApiError(401, "UnauthorizedError", "Refresh token has already been used");
+  }
+  auto p = co_await load_principal(ctx, c.sub);
+  if (!p) throw ApiError(401, "UnauthorizedError", "User not found");
+  if (!p->active) throw ApiError(401, "UnauthorizedError", "Account has been deactivated");
+  if (p->password_changed_at > c.iat) {
+    throw ApiError(401, "UnauthorizedError", "Session expired due to password change. Please login again.");
+  }
+  // Rotation: the old token is spent exactly once, atomically.
+  bool first_use = co_await revoke(ctx, *token, c.exp);
+  if (!first_use) {
+    throw ApiError(401, "UnauthorizedError", "Refresh token has already been used");
+  }
+  bool long_lived = c.exp - c.iat > ctx.config().refresh_token_ttl.count();
+  auto tokens = issue_tokens(ctx.config(), p->id, p->email, p->role, long_lived);
+  co_return tokens_response("", tokens, 200);
+}
+
+Task<Response> logout(Context& ctx) {
+  require_user(ctx);
+  co_await revoke(ctx, ctx.auth.token, ctx.auth.expires_at);
+  // The client may also hand in its refresh token to end the session fully.
+  auto body = json_body(ctx.req);
+  if (auto* rt = body.if_contains("refreshToken"); rt && rt->is_string()) {
+    auto v = verify(rt->as_string(), ctx.config().jwt_secret, unix_now());
+    if (v.ok() && !v.claims->role && v.claims->sub == ctx.auth.principal->id) {
+      co_await revoke(ctx, std::string(rt->as_string()), v.claims->exp);
+    }
+  }
+  co_return message("Logged out successfully");
+}
+
+Task<Response> me(Context& ctx) {
+  const Principal& p = require_user(ctx);
+  if (ctx.services.site.maintenance() && !p.is_admin()) {
+    throw ApiError(401, "UnauthorizedError", "Maintenance Mode - Please login again later");
+  }
+  co_return Response::json(R"({"success":true,"data":{"user":)" + p.user_json + "}}");
+}
+
+// ---- password reset --------------------------------------------------------
+
+constexpr const char* kActiveUserByEmail = "SELECT id, first_name FROM users WHERE email = $1 AND is_active";
+constexpr const char* kDeleteResetTokens = "DELETE FROM password_reset_tokens WHERE user_id = $1";
+constexpr const char* kInsertResetToken =
+    "INSERT INTO password_reset_tokens (id, user_id, token, expires_at, created_at)"
+    " VALUES ($1, $2, $3, " WH_NOW " + interval '1 hour', " WH_NOW ")";
+
+Task<Response> password_reset_request(Context& ctx) {
+  auto body = json_body(ctx.req);
+  BodyReader in(body);
+  auto email = in.email();
+  in.finish();
+  app::enforce_rate_limit(ctx, limits::kPasswordReset, *email,
+                          "Too many password reset requests. Please try again in 1 hour.");
+  db::Params find{*email};
+  auto r = co_await ctx.db().query(kActiveUserByEmail, std::move(find));
+  if (!r.empty()) {
+    std::string user_id(r.get(0, 0));
+    auto token = new_one_time_token();
+    std::string link = frontend(ctx, "/reset-password?token=" + token.raw + "&email=" + *email);
+    QueuedEmail mail{"password_reset", *email, "Password Reset Request - WigHaven", "passwordReset",
+                     json::object{{"name", std::string(r.get(0, 1))}, {"reset_link", link}, {"expiry_time", "1 hour"}}};
+    co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
+      db::Params del{user_id};
+      co_await tx.query(kDeleteResetTokens, std::move(del));
+      db::Params ins{new_cuid(), user_id, token.hash};
+      co_await tx.query(kInsertResetToken, std::move(ins));
+      co_await tx.query(kQueueEmailSql, queue_email_params(mail));
+    });
+  }
+  co_return message("If an account exists with this email, a password reset link has been sent.");
+}
+
+constexpr const char* kFindResetToken =
+    "SELECT t.id, u.id, u.is_active, u.email, u.first_name FROM password_reset_tokens t"
+    " JOIN users u ON u.id = t.user_id WHERE t.token = $1 AND t.expires_at >= " WH_NOW;
+constexpr const char* kDeleteResetToken = "DELETE FROM password_reset_tokens WHERE id = $1";
+constexpr const char* kSetPasswordVerified =
+    "UPDATE users SET password = $2, email_verified = true, last_password_change = " WH_NOW
+    ", failed_login_attempts = 0, locked_until = NULL, updated_at = " WH_NOW " WHERE id = $1";
+
+Task<Response> password_reset_confirm(Context& ctx) {
+  auto body = json_body(ctx.req);
+  BodyReader in(body);
+  auto token = in.string("token", true, "Reset token is required");
+  auto pass = in.new_password("newPassword", "New password");
+  in.finish();
+  db::Params find{sha256_hex(*token)};
+  auto r = co_await ctx.db().query(kFindResetToken, std::move(find));
+  if (r.empty()) throw ApiError(400, "ValidationError", "Invalid or expired password reset token");
+  std::string token_id(r.get(0, 0)), user_id(r.get(0, 1)), email(r.get(0, 3)), name(r.get(0, 4));
+  if (!r.get_bool(0, 2)) {
+    db::Params del{token_id};
+    co_await ctx.db().query(kDeleteResetToken, std::move(del));
+    throw ApiError(401, "UnauthorizedError", "This account has been deactivated. Please contact support.");
+  }
+  std::string hash = co_await hash_password(ctx, *pass);
+  co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
+    db::Params upd{user_id, hash};
+    co_await tx.query(kSetPasswordVerified, std::move(upd));
+    db::Params del{user_id};
+    co_await tx.query(kDeleteResetTokens, std::move(del));
+    co_await tx.query(kQueueEmailSql, queue_email_params(password_changed_email(ctx, email, name)));
+  });
+  ctx.services.auth.principals.invalidate(user_id);
+  co_return message("Password has been reset successfully");
+}
+
+// ---- change / verify password ----------------------------------------------
+
+constexpr const char* kPasswordHash = "SELECT password, email, first_name FROM users WHERE id = $1";
+constexpr const char* kSetPassword =
+    "UPDATE users SET password = $2, last_password_change = " WH_NOW ", updated_at = " WH_NOW " WHERE id = $1";
+
+Task<Response> change_password(Context& ctx) {
+  const Principal& p = require_user(ctx);
+  app::enforce_rate_limit(ctx, limits::kChangePassword, p.id, "Too many password change attempts. Please contact support.");
+  auto body = json_body(ctx.req);
+  BodyReader in(body);
+  auto current = in.string("currentPassword", true, "Current password is required");
+  auto next = in.new_password("newPassword", "New password");
+  in.finish();
+  db::Params find{p.id};
+  auto r = co_await ctx.db().query(kPasswordHash, std::move(find));
+  if (r.empty()) throw ApiError(404, "NotFoundError", "User not found");
+  std::string stored(r.get(0, 0)), email(r.get(0, 1)), name(r.get(0, 2));
+  bool current_ok = co_await check_password(ctx, *current, stored);
+  if (!current_ok) {
+    throw ApiError(401, "UnauthorizedError", "Current password is incorrect");
+  }
+  bool same = co_await check_password(ctx, *next, stored);
+  if (same) {
+    throw ApiError(400, "ValidationError", "New password must be different from current password");
+  }
+  std::string hash = co_await hash_password(ctx, *next);
+  std::string user_id = p.id;
+  co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
+    db::Params upd{user_id, hash};
+    co_await tx.query(kSetPassword, std::move(upd));
+    co_await tx.query(kQueueEmailSql, queue_email_params(password_changed_email(ctx, email, name)));
+  });
+  ctx.services.auth.principals.invalidate(user_id);
+  co_return message("Password changed successfully");
+}
+
+Task<Response> verify_password(Context& ctx) {
+  const Principal& p = require_user(ctx);
+  app::enforce_rate_limit(ctx, limits::kChangePassword, p.id, "Too many password change attempts. Please contact support.");
+  auto body = json_body(ctx.req);
+  BodyReader in(body);
+  auto pass = in.string("password", true, "Password is required");
+  in.finish();
+  db::Params find{p.id};
+  auto r = co_await ctx.db().query(kPasswordHash, std::move(find));
+  if (r.empty()) throw ApiError(404, "NotFoundError", "User not found");
+  bool ok = co_await check_password(ctx, *pass, std::string(r.get(0, 0)));
+  if (!ok) {
+    throw ApiError(401, "UnauthorizedError", "Invalid password");
+  }
+  co_return message("Password verified successfully");
+}
+
+// ---- e-mail verification ---------------------------------------------------
+
+constexpr const char* kFindVerificationToken =
+    "SELECT t.id, u.id, u.is_active, u.email_verified FROM email_verification_tokens t"
+    " JOIN users u ON u.id = t.user_id WHERE t.token = $1 AND t.expires_at >= " WH_NOW " FOR UPDATE OF t";
+constexpr const char* kDeleteVerificationToken = "DELETE FROM email_verification_tokens WHERE id = $1";
+constexpr const char* kMarkVerified =
+    "UPDATE users SET email_verified = true, updated_at = " WH_NOW " WHERE id = $1";
+
+Task<Response> verify_email(Context& ctx) {
+  app::enforce_rate_limit(ctx, limits::kVerifyEmail, ctx.req.client_ip,
+                          "Too many verification attempts. Please try again later.");
+  auto body = json_body(ctx.req);
+  BodyReader in(body);
+  auto token = in.string("token", true, "Verification token is required");
+  in.finish();
+  std::string outcome;
+  std::string user_id;
+  co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
+    db::Params find{sha256_hex(*token)};
+    auto r = co_await tx.query(kFindVerificationToken, std::move(find));
+    if (r.empty()) throw ApiError(400, "ValidationError", "Invalid or expired verification token");
+    if (!r.get_bool(0, 2)) throw ApiError(401, "UnauthorizedError", "Account has been deactivated. Operation not permitted.");
+    std::string token_id(r.get(0, 0));
+    user_id = std::string(r.get(0, 1));
+    db::Params del{token_id};
+    co_await tx.query(kDeleteVerificationToken, std::move(del));
+    if (r.get_bool(0, 3)) {
+      outcome = "Email already verified";
+      co_return;
+    }
+    db::Params upd{user_id};
+    co_await tx.query(kMarkVerified, std::move(upd));
+    db::Params note{new_cuid(), user_id, "email_verified", "Email Verified!",
+                    "Your email has been verified. You now have full access to all features.", "/account/profile"};
+    co_await tx.query(kNotificationSql, std::move(note));
+    outcome = "Email verified successfully";
+  });
+  ctx.services.auth.principals.invalidate(user_id);
+  co_return message(outcome);
+}
+
+constexpr const char* kUnverifiedActiveUser =
+    "SELECT id, first_name FROM users WHERE email = $1 AND is_active AND NOT email_verified";
+
+Task<Response> resend_verification(Context& ctx) {
+  auto body = json_body(ctx.req);
+  BodyReader in(body);
+  auto email = in.email();
+  in.finish();
+  app::enforce_rate_limit(ctx, limits::kResendVerify, *email,
+                          "Too many verification email requests. Please try again in 1 hour.");
+  db::Params find{*email};
+  auto r = co_await ctx.db().query(kUnverifiedActiveUser, std::move(find));
+  if (!r.empty()) {
+    std::string user_id(r.get(0, 0)), name(r.get(0, 1));
+    auto token = new_one_time_token();
+    co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
+      db::Params del{user_id};
+      co_await tx.query(kDeleteVerificationTokens, std::move(del));
+      db::Params ins{new_cuid(), user_id, token.hash};
+      co_await tx.query(kInsertVerificationToken, std::move(ins));
+      co_await tx.query(kQueueEmailSql, queue_email_params(verification_email(ctx, *email, name, token.raw)));
+    });
+  }
+  // The same answer whether or not the account exists or is verified.
+  co_return message("If an unverified account exists for this email, a verification link has been sent.");
+}
+
+constexpr const char* kEmailTaken = "SELECT 1 FROM users WHERE email = $1";
+
+Task<Response> check_email(Context& ctx) {
+  app::enforce_rate_limit(ctx, limits::kCheckEmail, ctx.req.client_ip,
+                          "Too many email check attempts. Please try again later.");
+  auto body = json_body(ctx.req);
+  BodyReader in(body);
+  auto email = in.email();
+  in.finish();
+  db::Params find{*email};
+  auto found = co_await ctx.db().query(kEmailTaken, std::move(find));
+  bool taken = !found.empty();
+  co_return app::ok_data_object(json::object{{"available", !taken},
+                                             {"message", taken ? "Email is already registered" : "Email is available"}});
+}
+
+#undef WH_NOW
+
+}  // namespace
+
+void register_auth_routes(app::Router& router) {
+  router.add("POST", "/api/auth/register", register_user);
+  router.add("POST", "/api/auth/login", login);
+  router.add("POST", "/api/auth/refresh", refresh);
+  router.add("POST", "/api/auth/logout", logout);
+  router.add("GET", "/api/auth/me", me);
+  router.add("POST", "/api/auth/password-reset/request", password_reset_request);
+  router.add("POST", "/api/auth/password-reset/confirm", password_reset_confirm);
+  router.add("POST", "/api/auth/change-password", change_password);
+  router.add("POST", "/api/auth/verify-password", verify_password);
+  router.add("POST", "/api/auth/verify-email", verify_email);
+  router.add("POST", "/api/auth/resend-verification", resend_verification);
+  router.add("POST", "/api/auth/check-email", check_email);
+}
+
+}  // namespace wh::accounts

@@ -1,0 +1,10 @@
+// /api/auth/*: the old backend's twelve auth routes (reference §1.2) with
+// its paths and JSON shapes, and its known bugs fixed (see README).
+#pragma once
+#include "app/router.h"
+
+namespace wh::accounts {
+
+void register_auth_routes(app::Router& router);
+
+}  // namespace wh::accounts

@@ -1,0 +1,105 @@
+#include "accounts/authenticate.h"
+
+#include "accounts/jwt.h"
+#include "accounts/user_json.h"
+#include "core/crypto.h"
+#include "core/error.h"
+#include "core/json_text.h"
+
+namespace wh::accounts {
+namespace {
+
+constexpr const char* kPrincipalSql =
+    "SELECT u.id, u.email, u.role, u.is_active, u.email_verified,"
+    " COALESCE(floor(extract(epoch FROM u.last_password_change))::bigint, 0), " WH_USER_JSON
+    " FROM users u WHERE u.id = $1";
+
+constexpr const char* kRevokedSql = "SELECT 1 FROM blacklisted_tokens WHERE token = $1";
+
+std::optional<std::string> bearer(std::optional<std::string_view> h) {
+  if (h && h->size() > 7 && h->substr(0, 7) == "Bearer ") return std::string(h->substr(7));
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> extract_token(const http::Request& req) {
+  if (auto t = req.header("x-auth-token"); t && !t->empty()) return std::string(*t);
+  if (auto t = bearer(req.header("authorization"))) return t;
+  return bearer(req.header("x-forwarded-auth"));
+}
+
+Task<std::optional<Principal>> load_principal(app::Context& ctx, const std::string& user_id) {
+  auto& state = ctx.services.auth;
+  bool cache = state.live.load() && ctx.config().principal_cache_ttl.count() > 0;
+  if (cache) {
+    if (auto p = state.principals.get(user_id)) co_return p;
+  }
+  db::Params params{user_id};
+  auto r = co_await ctx.db().query(kPrincipalSql, std::move(params));
+  if (r.empty()) co_return std::nullopt;
+  Principal p{std::string(r.get(0, 0)), std::string(r.get(0, 1)), std::string(r.get(0, 2)),
+              r.get_bool(0, 3),         r.get_bool(0, 4),         r.get_int(0, 5),
+              compact_json(r.get(0, 6))};
+  if (cache) state.principals.put(p);
+  co_return p;
+}
+
+Task<void> authenticate(app::Context& ctx) {
+  auto token = extract_token(ctx.req);
+  if (!token) co_return;
+  auto& out = ctx.auth;
+  out.token_present = true;
+  out.token = *token;
+  auto v = verify(*token, ctx.config().jwt_secret, unix_now());
+  if (!v.ok()) {
+    out.failure = v.error == JwtError::kExpired     ? "Token has expired"
+                  : v.error == JwtError::kNoSubject ? "Invalid token payload"
+                                                    : "Invalid token";
+    co_return;
+  }
+  const Claims& c = *v.claims;
+  out.expires_at = c.exp;
+  auto& state = ctx.services.auth;
+  bool revoked = false;
+  if (state.live.load()) {
+    revoked = state.revoked.contains_token(*token);
+  } else {
+    // The revocation set may be stale (listener down): ask the database.
+    db::Params params{*token};
+    auto found = co_await ctx.db().query(kRevokedSql, std::move(params));
+    revoked = !found.empty();
+  }
+  if (revoked) {
+    out.failure = "Token has been revoked";
+    co_return;
+  }
+  auto p = co_await load_principal(ctx, c.sub);
+  if (!p) {
+    out.failure = "User no longer exists";
+  } else if (!p->active) {
+    out.failure = "Account has been deactivated";
+  } else if (!c.role || *c.role != p->role) {
+    out.failure = "Role permissions changed. Please login again.";
+  } else if (p->password_changed_at > c.iat) {
+    out.failure = "Session expired due to password change. Please login again.";
+  } else {
+    out.principal = std::move(p);
+  }
+}
+
+const Principal& require_user(const app::Context& ctx) {
+  if (ctx.auth.principal) return *ctx.auth.principal;
+  throw ApiError(401, "UnauthorizedError",
+                 ctx.auth.token_present ? ctx.auth.failure : std::string("Please log in to continue"));
+}
+
+const Principal& require_role(const app::Context& ctx, std::initializer_list<std::string_view> roles) {
+  const Principal& p = require_user(ctx);
+  for (auto r : roles) {
+    if (p.role == r) return p;
+  }
+  throw ApiError(403, "ForbiddenError", "Insufficient permissions");
+}
+
+}  // namespace wh::accounts

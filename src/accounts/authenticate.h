@@ -1,0 +1,32 @@
+// Bearer-token authentication with the old backend's rules and messages,
+// plus the fixes: revoked tokens are refused, tokens issued before the last
+// password change are refused, a refresh token is never an access token.
+// A warm principal cache makes this cost no database statement.
+#pragma once
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/context.h"
+#include "core/task.h"
+
+namespace wh::accounts {
+
+// x-auth-token, then Authorization: Bearer, then x-forwarded-auth: Bearer
+// (set by the Cloudflare Worker gateway).
+std::optional<std::string> extract_token(const http::Request& req);
+
+// Fills ctx.auth when the request carries a token.
+Task<void> authenticate(app::Context& ctx);
+
+// The user fields every check needs, from the cache or one statement.
+// nullopt when the user does not exist.
+Task<std::optional<Principal>> load_principal(app::Context& ctx, const std::string& user_id);
+
+// The signed-in user, or ApiError 401 with the reason.
+const Principal& require_user(const app::Context& ctx);
+// The signed-in user with one of `roles`, or 401/403.
+const Principal& require_role(const app::Context& ctx, std::initializer_list<std::string_view> roles);
+
+}  // namespace wh::accounts

@@ -1,0 +1,29 @@
+#include "accounts/tokens.h"
+
+#include "accounts/jwt.h"
+#include "core/crypto.h"
+#include "core/ids.h"
+
+namespace wh::accounts {
+
+TokenPair issue_tokens(const Config& config, const std::string& user_id, const std::string& email,
+                       const std::string& role, bool remember_me) {
+  auto now = unix_now();
+  TokenPair out;
+  Claims access{user_id, email, role, now, now + config.access_token_ttl.count(), std::nullopt};
+  out.access = sign(access, config.jwt_secret);
+  auto ttl = remember_me ? config.remember_me_ttl : config.refresh_token_ttl;
+  Claims refresh{user_id, std::nullopt, std::nullopt, now, now + ttl.count(), std::nullopt};
+  out.refresh = sign(refresh, config.jwt_secret);
+  out.refresh_expires_at = refresh.exp;
+  return out;
+}
+
+OneTimeToken new_one_time_token() {
+  OneTimeToken t;
+  t.raw = random_hex(32);
+  t.hash = sha256_hex(t.raw);
+  return t;
+}
+
+}  // namespace wh::accounts

@@ -1,0 +1,37 @@
+#include "app/services.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace wh::app {
+
+namespace {
+
+security::ClientIpPolicy client_ip_policy(const Config& c) {
+  security::ClientIpPolicy p;
+  if (c.trusted_proxies_file.empty()) {
+    p.trusted = security::IpRanges::parse(security::kCloudflareRanges);
+  } else {
+    std::ifstream in(c.trusted_proxies_file);
+    if (!in) throw std::runtime_error("TRUSTED_PROXIES_FILE cannot be read: " + c.trusted_proxies_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    p.trusted = security::IpRanges::parse(text.str());
+  }
+  p.trusted.add(security::IpRanges::parse(c.trusted_proxies));
+  p.origin_secret_header = c.origin_secret_header;
+  p.origin_secret = c.origin_secret;
+  return p;
+}
+
+}  // namespace
+
+Services::Services(Config c)
+    : config(std::move(c)),
+      auth(config.principal_cache_ttl, 100000),
+      limiter(200000),
+      client_ip(client_ip_policy(config)),
+      cors(config) {}
+
+}  // namespace wh::app

@@ -1,0 +1,13 @@
+// Small cryptographic helpers over OpenSSL.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace wh {
+
+// Lower-case hex SHA-256 of `data`.
+std::string sha256_hex(std::string_view data);
+// Constant-time equality of two strings (length is not secret).
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace wh

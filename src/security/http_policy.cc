@@ -1,0 +1,109 @@
+#include "security/http_policy.h"
+
+namespace wh::security {
+
+CorsPolicy::CorsPolicy(const Config& config) : any_(config.node_env == "development") {
+  origins_.push_back(config.frontend_url);
+  origins_.emplace_back("http://localhost:3000");
+  std::string_view extra = config.cors_origins;
+  while (!extra.empty()) {
+    auto comma = extra.find(',');
+    auto item = extra.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) origins_.emplace_back(item);
+    extra = comma == std::string_view::npos ? std::string_view() : extra.substr(comma + 1);
+  }
+}
+
+bool CorsPolicy::allowed(std::string_view origin) const {
+  if (any_) return true;
+  for (const auto& o : origins_) {
+    if (o == origin) return true;
+  }
+  return false;
+}
+
+void CorsPolicy::decorate(std::string_view origin, http::Response& res) const {
+  res.set_header("Access-Control-Allow-Origin", std::string(origin));
+  res.set_header("Access-Control-Allow-Credentials", "true");
+  res.set_header("Access-Control-Expose-Headers", "X-Session-ID, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After");
+  res.set_header("Vary", "Origin");
+}
+
+http::Response CorsPolicy::preflight(std::string_view origin) const {
+  http::Response res;
+  res.status = 204;
+  res.content_type = "text/plain";
+  decorate(origin, res);
+  res.set_header("Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE,OPTIONS");
+  res.set_header("Access-Control-Allow-Headers",
+                 "Content-Type,Authorization,X-Session-ID,X-Paystack-Signature,x-auth-token,x-forwarded-auth,"
+                 "x-request-id,cache-control,pragma");
+  res.set_header("Access-Control-Max-Age", "86400");
+  return res;
+}
+
+void add_security_headers(http::Response& res, bool production) {
+  if (production) {
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';"
+                   "frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';"
+                   "script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests");
+  }
+  res.set_header("Cross-Origin-Opener-Policy", "same-origin");
+  res.set_header("Cross-Origin-Resource-Policy", "same-origin");
+  res.set_header("Origin-Agent-Cluster", "?1");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains; preload");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-DNS-Prefetch-Control", "off");
+  res.set_header("X-Download-Options", "noopen");
+  res.set_header("X-Frame-Options", "SAMEORIGIN");
+  res.set_header("X-Permitted-Cross-Domain-Policies", "none");
+  res.set_header("X-XSS-Protection", "0");
+}
+
+namespace {
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+}  // namespace
+
+bool maintenance_exempt(std::string_view path) {
+  for (std::string_view exact : {"/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/me",
+                                 "/api/settings/public", "/api/cart", "/api/products/categories", "/healthz",
+                                 "/readyz", "/"}) {
+    if (path == exact) return true;
+  }
+  for (std::string_view prefix : {"/api/currency", "/api/health", "/api/super-admin", "/api/admin"}) {
+    if (starts_with(path, prefix)) return true;
+  }
+  return false;
+}
+
+bool general_limit_exempt(std::string_view path) {
+  return path == "/api/health" || path == "/healthz" || path == "/readyz" || starts_with(path, "/api/admin") ||
+         starts_with(path, "/api/super-admin");
+}
+
+namespace limits {
+using std::chrono::hours;
+using std::chrono::minutes;
+RatePolicy general(int max_per_15min) { return {"general", max_per_15min, minutes(15)}; }
+const RatePolicy kRegister{"register", 10, hours(1)};
+const RatePolicy kLogin{"login", 5, minutes(15)};
+const RatePolicy kRefresh{"refresh", 10, hours(1)};
+const RatePolicy kPasswordReset{"password-reset", 3, hours(1)};
+const RatePolicy kResendVerify{"resend-verification", 3, hours(1)};
+const RatePolicy kVerifyEmail{"verify-email", 10, hours(1)};
+const RatePolicy kCheckEmail{"check-email", 20, minutes(15)};
+const RatePolicy kChangePassword{"change-password", 5, hours(24)};
+}  // namespace limits
+
+void add_rate_headers(const RateDecision& d, http::Response& res) {
+  res.set_header("RateLimit-Policy", d.policy);
+  res.set_header("RateLimit-Limit", std::to_string(d.limit));
+  res.set_header("RateLimit-Remaining", std::to_string(d.remaining));
+  res.set_header("RateLimit-Reset", std::to_string(d.reset_seconds));
+}
+
+}  // namespace wh::security

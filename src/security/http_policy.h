@@ -1,0 +1,57 @@
+// Request-independent HTTP policy of the origin: CORS, security headers
+// (the old helmet set), the maintenance allow-list and the rate-limit
+// policies of the old backend (reference §7).
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config.h"
+#include "http/message.h"
+#include "security/rate_limiter.h"
+
+namespace wh::security {
+
+// Origins allowed to call the API from a browser: FRONTEND_URL,
+// http://localhost:3000 and CORS_ORIGINS; any origin in development.
+class CorsPolicy {
+ public:
+  explicit CorsPolicy(const Config& config);
+  bool allowed(std::string_view origin) const;
+  // Headers for an actual response to an allowed origin.
+  void decorate(std::string_view origin, http::Response& res) const;
+  // The answer to a preflight (OPTIONS with Access-Control-Request-Method).
+  http::Response preflight(std::string_view origin) const;
+
+ private:
+  bool any_ = false;
+  std::vector<std::string> origins_;
+};
+
+// helmet 8's defaults as the old backend configured them (CSP in production).
+void add_security_headers(http::Response& res, bool production);
+
+// Paths that stay open while maintenance mode is on (the old allow-list).
+bool maintenance_exempt(std::string_view path);
+
+// Paths the general limiter skips (as the old backend: health, admin areas).
+bool general_limit_exempt(std::string_view path);
+
+// The old backend's limiters.
+namespace limits {
+RatePolicy general(int max_per_15min);
+extern const RatePolicy kRegister;        // 10 / h / IP
+extern const RatePolicy kLogin;           // 5 failures / 15 min / IP
+extern const RatePolicy kRefresh;         // 10 / h / IP
+extern const RatePolicy kPasswordReset;   // 3 / h / e-mail
+extern const RatePolicy kResendVerify;    // 3 / h / e-mail
+extern const RatePolicy kVerifyEmail;     // 10 / h / IP
+extern const RatePolicy kCheckEmail;      // 20 / 15 min / IP
+extern const RatePolicy kChangePassword;  // 5 / 24 h / user
+}  // namespace limits
+
+// Adds RateLimit-Limit/Remaining/Reset/Policy (IETF draft 6) headers.
+void add_rate_headers(const RateDecision& d, http::Response& res);
+
+}  // namespace wh::security
