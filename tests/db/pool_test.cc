@@ -483,6 +483,87 @@ TEST(PoolTest, WaitersOfAnUnreachableDatabaseAllFail) {
   EXPECT_EQ(pool.stats().waiting, 0);
 }
 
+TEST(PoolTest, ServerStatementTimeoutIsAQueryErrorNotALostConnection) {
+  test::ScratchDb scratch(false);
+  Loop loop;
+  auto o = options(scratch.url(), 1);
+  o.connect.statement_timeout = 200ms;
+  Pool pool(loop.io.get_executor(), o);
+  std::string sqlstate;
+  bool lost = true;
+  Clock::duration took{};
+  std::string after;
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    auto t0 = Clock::now();
+    try {
+      co_await db.query("SELECT pg_sleep(3)");
+      ADD_FAILURE() << "statement_timeout was not applied";
+    } catch (const DbError& e) {
+      sqlstate = e.sqlstate();
+      lost = e.connection_lost();
+    }
+    took = Clock::now() - t0;
+    auto r = co_await db.query("SELECT current_setting('statement_timeout')");
+    after = std::string(r.get(0, 0));
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(sqlstate, "57014");
+  EXPECT_FALSE(lost);
+  EXPECT_LT(took, 2s);
+  EXPECT_EQ(after, "200ms");
+  EXPECT_EQ(pool.stats().connects, 1u) << "a cancelled statement must not cost the connection";
+}
+
+TEST(PoolTest, ApplicationNameDefaultsAndTheUrlOverrides) {
+  test::ScratchDb scratch(false);
+  Loop loop;
+  Pool plain(loop.io.get_executor(), options(scratch.url(), 1));
+  Pool custom(loop.io.get_executor(), options(scratch.url() + "?application_name=custom_app", 1));
+  std::string a, b;
+  loop.spawn([&]() -> Task<void> {
+    Db db1(plain, nullptr);
+    auto r1 = co_await db1.query("SELECT current_setting('application_name')");
+    a = std::string(r1.get(0, 0));
+    Db db2(custom, nullptr);
+    auto r2 = co_await db2.query("SELECT current_setting('application_name')");
+    b = std::string(r2.get(0, 0));
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(a, "wighaven");
+  EXPECT_EQ(b, "custom_app");
+}
+
+TEST(PoolTest, NullAndTextParametersRoundTrip) {
+  test::ScratchDb scratch(false);
+  Loop loop;
+  Pool pool(loop.io.get_executor(), options(scratch.url(), 1));
+  bool was_null = false;
+  std::string text, number, flag;
+  long affected = -1;
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    Params p1{std::nullopt, std::string("caf\xC3\xA9 \"q\" '1'"), 12345678901LL, true};
+    auto r = co_await db.query("SELECT $1::text, $2::text, $3::bigint, $4::boolean", std::move(p1));
+    was_null = r.is_null(0, 0);
+    text = std::string(r.get(0, 1));
+    number = std::to_string(r.get_int(0, 2));
+    flag = r.get_bool(0, 3) ? "t" : "f";
+    co_await db.query("CREATE TABLE param_probe (v int)");
+    auto ins = co_await db.query("INSERT INTO param_probe SELECT generate_series(1, 3)");
+    affected = ins.affected();
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_TRUE(was_null);
+  EXPECT_EQ(text, "caf\xC3\xA9 \"q\" '1'");
+  EXPECT_EQ(number, "12345678901");
+  EXPECT_EQ(flag, "t");
+  EXPECT_EQ(affected, 3);
+}
+
 constexpr const char* kRepeated = "SELECT 1";
 constexpr const char* kOnce = "SELECT 2";
 constexpr const char* kPipeA = "SELECT 3";

@@ -228,6 +228,36 @@ TEST_F(ServerTest, ProductsListWorks) {
   EXPECT_GE(r.statements(), 1);
 }
 
+TEST(ServerTimeoutTest, IdleAndSlowClientsAreDisconnected) {
+  ScratchDb db;
+  Config c = test_config(db.name());
+  c.idle_timeout = std::chrono::seconds(1);
+  c.read_timeout = std::chrono::seconds(1);
+  RunningApp app(c);
+
+  // Nothing sent at all.
+  auto t0 = Clock::now();
+  std::string idle = raw_exchange(app.port(), "", 10000);
+  EXPECT_EQ(idle, "");
+  EXPECT_LT(Clock::now() - t0, 5s) << "an idle connection was kept open past idle_timeout";
+
+  // A header that never ends (slowloris).
+  t0 = Clock::now();
+  std::string partial = raw_exchange(app.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n", 10000);
+  EXPECT_EQ(partial.find("200"), std::string::npos) << partial;
+  EXPECT_LT(Clock::now() - t0, 5s) << "an unfinished header kept the connection open";
+
+  // A body shorter than its Content-Length.
+  t0 = Clock::now();
+  std::string body = raw_exchange(
+      app.port(), "POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":", 10000);
+  EXPECT_EQ(body.find("HTTP/1.1 404"), std::string::npos) << "an incomplete body was dispatched: " << body;
+  EXPECT_LT(Clock::now() - t0, 5s) << "an unfinished body kept the connection open";
+
+  // The server still serves.
+  EXPECT_EQ(HttpClient(app.port()).get("/healthz").status, 200);
+}
+
 // ---------------------------------------------------------------------------
 
 class LockedTable {
