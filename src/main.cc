@@ -62,11 +62,16 @@ int run_seed(const wh::Config& config, int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
-    if (a == "--products") o.products = parse_count("--products", next), ++i;
-    else if (a == "--categories") o.categories = parse_count("--categories", next), ++i;
-    else if (a == "--customers") o.customers = parse_count("--customers", next), ++i;
-    else if (a == "--orders") o.orders = parse_count("--orders", next), ++i;
-    else if (a == "--force") o.force = true;
+    if (a == "--products")
+      o.products = parse_count("--products", next), ++i;
+    else if (a == "--categories")
+      o.categories = parse_count("--categories", next), ++i;
+    else if (a == "--customers")
+      o.customers = parse_count("--customers", next), ++i;
+    else if (a == "--orders")
+      o.orders = parse_count("--orders", next), ++i;
+    else if (a == "--force")
+      o.force = true;
     else {
       std::fprintf(stderr, "wighaven seed: unknown option %s\n%s", a.c_str(), kUsage);
       return 2;

@@ -67,7 +67,9 @@ const std::string& dummy_hash() {
   return h;
 }
 
-std::string frontend(const Context& ctx, std::string_view path) { return ctx.config().frontend_url + std::string(path); }
+std::string frontend(const Context& ctx, std::string_view path) {
+  return ctx.config().frontend_url + std::string(path);
+}
 
 QueuedEmail verification_email(const Context& ctx, const std::string& to, const std::string& name,
                                const std::string& raw_token) {
@@ -98,14 +100,16 @@ constexpr const char* kRevokeSql =
 
 constexpr const char* kFindByEmail =
     "SELECT u.id, u.password, u.is_active, u.email_verified, u.role, u.failed_login_attempts,"
-    " (u.locked_until IS NOT NULL AND u.locked_until > " WH_NOW "),"
+    " (u.locked_until IS NOT NULL AND u.locked_until > " WH_NOW
+    "),"
     " CEIL(EXTRACT(EPOCH FROM (u.locked_until - " WH_NOW ")) / 60)::int, u.first_name, " WH_USER_JSON
     " FROM users u WHERE u.email = $1";
 
 constexpr const char* kInsertUser =
     "INSERT INTO users AS u (id, email, password, first_name, last_name, phone, role, email_verified, is_active,"
     " failed_login_attempts, review_status, created_at, updated_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, 'customer', false, true, 0, 'standard', " WH_NOW ", " WH_NOW ")"
+    " VALUES ($1, $2, $3, $4, $5, $6, 'customer', false, true, 0, 'standard', " WH_NOW ", " WH_NOW
+    ")"
     " RETURNING " WH_USER_JSON;
 
 constexpr const char* kDeleteVerificationTokens = "DELETE FROM email_verification_tokens WHERE user_id = $1";
@@ -160,8 +164,12 @@ Task<Response> register_user(Context& ctx) {
       QueuedEmail welcome{"welcome", *email, "Welcome to WigHaven!", "welcome",
                           json::object{{"name", *first}, {"shop_link", frontend(ctx, "/shop")}}};
       co_await tx.query(kQueueEmailSql, queue_email_params(welcome));
-      db::Params note{new_cuid(), user_id, "welcome", "Welcome to WigHaven!",
-                      "Thank you for creating an account. We are excited to have you with us.", "/shop"};
+      db::Params note{new_cuid(),
+                      user_id,
+                      "welcome",
+                      "Welcome to WigHaven!",
+                      "Thank you for creating an account. We are excited to have you with us.",
+                      "/shop"};
       co_await tx.query(kNotificationSql, std::move(note));
     });
   } catch (const db::DbError& e) {
@@ -176,9 +184,9 @@ Task<Response> register_user(Context& ctx) {
 
 constexpr const char* kLoginFailed =
     "UPDATE users SET failed_login_attempts = failed_login_attempts + 1,"
-    " locked_until = CASE WHEN failed_login_attempts + 1 >= $2 THEN " WH_NOW " + interval '15 minutes'"
-    " ELSE locked_until END, updated_at = " WH_NOW
-    " WHERE id = $1 RETURNING failed_login_attempts >= $2";
+    " locked_until = CASE WHEN failed_login_attempts + 1 >= $2 THEN " WH_NOW
+    " + interval '15 minutes'"
+    " ELSE locked_until END, updated_at = " WH_NOW " WHERE id = $1 RETURNING failed_login_attempts >= $2";
 
 constexpr const char* kLoginSucceeded =
     "UPDATE users SET failed_login_attempts = 0, locked_until = NULL, updated_at = " WH_NOW " WHERE id = $1";
@@ -203,8 +211,9 @@ Task<Response> login(Context& ctx) {
   std::string user_id(r.get(0, 0));
   if (r.get_bool(0, 6)) {
     auto minutes = std::max<std::int64_t>(1, r.get_int(0, 7));
-    throw ApiError(423, "AccountLockedError", "Account locked due to too many failed attempts. Try again in " +
-                                                  std::to_string(minutes) + " minute" + (minutes > 1 ? "s" : "") + ".");
+    throw ApiError(423, "AccountLockedError",
+                   "Account locked due to too many failed attempts. Try again in " + std::to_string(minutes) +
+                       " minute" + (minutes > 1 ? "s" : "") + ".");
   }
   bool password_ok = co_await check_password(ctx, *pass, std::string(r.get(0, 1)));
   if (!password_ok) {
@@ -224,9 +233,10 @@ Task<Response> login(Context& ctx) {
             {"success", false},
             {"needsVerification", true},
             {"email", *email},
-            {"error", json::object{{"type", "UnauthorizedError"},
-                                   {"message", "Email not verified. Please check your inbox or resend the verification link."},
-                                   {"code", "EMAIL_NOT_VERIFIED"}}}}),
+            {"error",
+             json::object{{"type", "UnauthorizedError"},
+                          {"message", "Email not verified. Please check your inbox or resend the verification link."},
+                          {"code", "EMAIL_NOT_VERIFIED"}}}}),
         401);
   }
   std::string role(r.get(0, 4));
@@ -380,7 +390,8 @@ constexpr const char* kSetPassword =
 
 Task<Response> change_password(Context& ctx) {
   const Principal& p = require_user(ctx);
-  app::enforce_rate_limit(ctx, limits::kChangePassword, p.id, "Too many password change attempts. Please contact support.");
+  app::enforce_rate_limit(ctx, limits::kChangePassword, p.id,
+                          "Too many password change attempts. Please contact support.");
   auto body = json_body(ctx.req);
   BodyReader in(body);
   auto current = in.string("currentPassword", true, "Current password is required");
@@ -411,7 +422,8 @@ Task<Response> change_password(Context& ctx) {
 
 Task<Response> verify_password(Context& ctx) {
   const Principal& p = require_user(ctx);
-  app::enforce_rate_limit(ctx, limits::kChangePassword, p.id, "Too many password change attempts. Please contact support.");
+  app::enforce_rate_limit(ctx, limits::kChangePassword, p.id,
+                          "Too many password change attempts. Please contact support.");
   auto body = json_body(ctx.req);
   BodyReader in(body);
   auto pass = in.string("password", true, "Password is required");
@@ -432,8 +444,7 @@ constexpr const char* kFindVerificationToken =
     "SELECT t.id, u.id, u.is_active, u.email_verified FROM email_verification_tokens t"
     " JOIN users u ON u.id = t.user_id WHERE t.token = $1 AND t.expires_at >= " WH_NOW " FOR UPDATE OF t";
 constexpr const char* kDeleteVerificationToken = "DELETE FROM email_verification_tokens WHERE id = $1";
-constexpr const char* kMarkVerified =
-    "UPDATE users SET email_verified = true, updated_at = " WH_NOW " WHERE id = $1";
+constexpr const char* kMarkVerified = "UPDATE users SET email_verified = true, updated_at = " WH_NOW " WHERE id = $1";
 
 Task<Response> verify_email(Context& ctx) {
   app::enforce_rate_limit(ctx, limits::kVerifyEmail, ctx.req.client_ip,
@@ -448,7 +459,8 @@ Task<Response> verify_email(Context& ctx) {
     db::Params find{sha256_hex(*token)};
     auto r = co_await tx.query(kFindVerificationToken, std::move(find));
     if (r.empty()) throw ApiError(400, "ValidationError", "Invalid or expired verification token");
-    if (!r.get_bool(0, 2)) throw ApiError(401, "UnauthorizedError", "Account has been deactivated. Operation not permitted.");
+    if (!r.get_bool(0, 2))
+      throw ApiError(401, "UnauthorizedError", "Account has been deactivated. Operation not permitted.");
     std::string token_id(r.get(0, 0));
     user_id = std::string(r.get(0, 1));
     db::Params del{token_id};
@@ -459,8 +471,12 @@ Task<Response> verify_email(Context& ctx) {
     }
     db::Params upd{user_id};
     co_await tx.query(kMarkVerified, std::move(upd));
-    db::Params note{new_cuid(), user_id, "email_verified", "Email Verified!",
-                    "Your email has been verified. You now have full access to all features.", "/account/profile"};
+    db::Params note{new_cuid(),
+                    user_id,
+                    "email_verified",
+                    "Email Verified!",
+                    "Your email has been verified. You now have full access to all features.",
+                    "/account/profile"};
     co_await tx.query(kNotificationSql, std::move(note));
     outcome = "Email verified successfully";
   });
@@ -507,8 +523,8 @@ Task<Response> check_email(Context& ctx) {
   db::Params find{*email};
   auto found = co_await ctx.db().query(kEmailTaken, std::move(find));
   bool taken = !found.empty();
-  co_return app::ok_data_object(json::object{{"available", !taken},
-                                             {"message", taken ? "Email is already registered" : "Email is available"}});
+  co_return app::ok_data_object(
+      json::object{{"available", !taken}, {"message", taken ? "Email is already registered" : "Email is available"}});
 }
 
 #undef WH_NOW

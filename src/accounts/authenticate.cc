@@ -38,9 +38,8 @@ Task<std::optional<Principal>> load_principal(app::Context& ctx, const std::stri
   db::Params params{user_id};
   auto r = co_await ctx.db().query(kPrincipalSql, std::move(params));
   if (r.empty()) co_return std::nullopt;
-  Principal p{std::string(r.get(0, 0)), std::string(r.get(0, 1)), std::string(r.get(0, 2)),
-              r.get_bool(0, 3),         r.get_bool(0, 4),         r.get_int(0, 5),
-              compact_json(r.get(0, 6))};
+  Principal p{std::string(r.get(0, 0)), std::string(r.get(0, 1)), std::string(r.get(0, 2)), r.get_bool(0, 3),
+              r.get_bool(0, 4),         r.get_int(0, 5),          compact_json(r.get(0, 6))};
   if (cache) state.principals.put(p);
   co_return p;
 }

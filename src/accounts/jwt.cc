@@ -1,9 +1,9 @@
 #include "accounts/jwt.h"
 
 #include <openssl/crypto.h>
-#include <array>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <array>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -103,7 +103,8 @@ Verified verify(std::string_view token, std::string_view secret, std::int64_t no
   if (token.size() > 4096) return out;
   auto d1 = token.find('.');
   auto d2 = token.find('.', d1 == std::string_view::npos ? d1 : d1 + 1);
-  if (d1 == std::string_view::npos || d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos) {
+  if (d1 == std::string_view::npos || d2 == std::string_view::npos ||
+      token.find('.', d2 + 1) != std::string_view::npos) {
     return out;
   }
   auto header = b64url_decode(token.substr(0, d1));

@@ -10,10 +10,10 @@
 namespace wh::accounts {
 
 struct QueuedEmail {
-  std::string type;      // e.g. email_verification, password_reset
+  std::string type;  // e.g. email_verification, password_reset
   std::string to;
   std::string subject;
-  std::string templ;     // template name
+  std::string templ;  // template name
   boost::json::object variables;
 };
 

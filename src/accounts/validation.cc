@@ -25,7 +25,8 @@ std::string normalize_email(std::string_view email) {
   return out;
 }
 
-std::optional<std::string> BodyReader::string(std::string_view field, bool required, std::string_view required_message) {
+std::optional<std::string> BodyReader::string(std::string_view field, bool required,
+                                              std::string_view required_message) {
   std::string key(field);
   const json::value* v = body_.if_contains(key);
   if (v == nullptr || v->is_null() || (v->is_string() && v->as_string().empty())) {
@@ -82,7 +83,8 @@ std::optional<std::string> BodyReader::new_password(std::string_view field, std:
     ok = false;
   }
   if (p->size() > 72) {
-    errors_.add(std::string(field), "\"" + std::string(label) + "\" length must be less than or equal to 72 characters long");
+    errors_.add(std::string(field),
+                "\"" + std::string(label) + "\" length must be less than or equal to 72 characters long");
     ok = false;
   }
   bool lower = false, upper = false, digit = false, special = false;

@@ -1,9 +1,9 @@
 #include "app/app.h"
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <condition_variable>
 #include <csignal>
@@ -27,7 +27,8 @@ struct App::Impl {
         io(threads),
         services(std::move(c)),
         pool(io.get_executor(), pool_options(services.config)),
-        server(io, server_options(services.config), [this](http::Request& r) { return dispatch(router, services, r); }) {
+        server(io, server_options(services.config),
+               [this](http::Request& r) { return dispatch(router, services, r); }) {
     services.pool = &pool;
     register_routes(router);
   }

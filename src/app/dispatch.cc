@@ -24,7 +24,8 @@ http::Response from_api_error(const ApiError& e) {
     for (const auto& f : e.fields()) fields.push_back(json::object{{"field", f.field}, {"message", f.message}});
     err["fields"] = std::move(fields);
   }
-  auto res = http::Response::json(json::serialize(json::object{{"success", false}, {"error", std::move(err)}}), e.status());
+  auto res =
+      http::Response::json(json::serialize(json::object{{"success", false}, {"error", std::move(err)}}), e.status());
   if (e.retry_after() > 0) res.set_header("Retry-After", std::to_string(e.retry_after()));
   return res;
 }
@@ -81,7 +82,8 @@ Task<std::optional<http::Response>> guard(const Router& router, Context& ctx, ht
 void finish_headers(Context& ctx, const http::Request& req, http::Response& res) {
   auto& s = ctx.services;
   if (res.find_header("Cache-Control") == nullptr) res.set_header("Cache-Control", "private, no-store");
-  if (auto origin = req.header("origin"); origin && s.cors.allowed(*origin) && res.find_header("Access-Control-Allow-Origin") == nullptr) {
+  if (auto origin = req.header("origin");
+      origin && s.cors.allowed(*origin) && res.find_header("Access-Control-Allow-Origin") == nullptr) {
     s.cors.decorate(*origin, res);
   }
   security::add_security_headers(res, s.config.production());

@@ -19,7 +19,8 @@ void Router::add(std::string method, std::string_view pattern, Handler handler) 
   }
   routes_.push_back(std::move(r));
   // Most specific first: more literal segments win.
-  std::stable_sort(routes_.begin(), routes_.end(), [](const Route& a, const Route& b) { return a.literals > b.literals; });
+  std::stable_sort(routes_.begin(), routes_.end(),
+                   [](const Route& a, const Route& b) { return a.literals > b.literals; });
 }
 
 const Handler* Router::match(const http::Request& req, Context& ctx) const {

@@ -14,8 +14,8 @@ FROM (SELECT category_id, count(*)::int AS n FROM products WHERE is_active GROUP
 JOIN categories c ON c.id = x.category_id
 WHERE c.is_active)";
 
-#define WH_CATEGORY_FIELDS                                                                                   \
-  "'id', c.id, 'name', c.name, 'slug', c.slug, 'description', c.description, 'image', c.image, "             \
+#define WH_CATEGORY_FIELDS                                                                       \
+  "'id', c.id, 'name', c.name, 'slug', c.slug, 'description', c.description, 'image', c.image, " \
   "'isActive', c.is_active, 'isFeatured', c.is_featured, 'type', c.type"
 
 // $1 isActive filter, $2 type, $3 search pattern, $4 limit, $5 offset.

@@ -52,9 +52,15 @@ std::string build_list_sql(Sort sort) {
   std::string order;
   std::string popularity;
   switch (sort) {
-    case Sort::kNewest: order = "f.created_at DESC, f.id"; break;
-    case Sort::kPriceAsc: order = "f.base_price ASC, f.created_at DESC, f.id"; break;
-    case Sort::kPriceDesc: order = "f.base_price DESC, f.created_at DESC, f.id"; break;
+    case Sort::kNewest:
+      order = "f.created_at DESC, f.id";
+      break;
+    case Sort::kPriceAsc:
+      order = "f.base_price ASC, f.created_at DESC, f.id";
+      break;
+    case Sort::kPriceDesc:
+      order = "f.base_price DESC, f.created_at DESC, f.id";
+      break;
     case Sort::kPopular:
       // Units ordered per product over orders that were not cancelled.
       popularity = R"(LEFT JOIN (
@@ -67,14 +73,19 @@ std::string build_list_sql(Sort sort) {
   }
   return std::string("WITH filtered AS MATERIALIZED (") + kFilter + R"(),
 page AS (
-  SELECT f.id, row_number() OVER (ORDER BY )" + order + R"() AS ord
-  FROM filtered f )" + popularity + R"(
-  ORDER BY )" + order + R"(
+  SELECT f.id, row_number() OVER (ORDER BY )" +
+         order + R"() AS ord
+  FROM filtered f )" +
+         popularity + R"(
+  ORDER BY )" +
+         order + R"(
   LIMIT $6 OFFSET $7)
 SELECT COALESCE((
-    SELECT json_agg()" + kListItem + R"( ORDER BY page.ord)
+    SELECT json_agg()" +
+         kListItem + R"( ORDER BY page.ord)
     FROM page JOIN products p ON p.id = page.id JOIN categories c ON c.id = p.category_id
-    )" + kVariantSummary + R"(), '[]'::json)::text,
+    )" + kVariantSummary +
+         R"(), '[]'::json)::text,
   (SELECT count(*) FROM filtered))";
 }
 
@@ -110,8 +121,12 @@ struct ListPage {
 
 Task<ListPage> run_list(app::Context& ctx, const ListQuery& q) {
   // Built before co_await: g++ 12 mis-compiles braced lists inside co_await.
-  db::Params params{q.category, q.min_price, q.max_price, q.in_stock,
-                    q.search ? std::optional(contains_pattern(*q.search)) : std::nullopt, q.limit,
+  db::Params params{q.category,
+                    q.min_price,
+                    q.max_price,
+                    q.in_stock,
+                    q.search ? std::optional(contains_pattern(*q.search)) : std::nullopt,
+                    q.limit,
                     static_cast<long long>(q.page - 1) * q.limit};
   auto r = co_await ctx.db().query(list_sql(q.sort), std::move(params));
   co_return ListPage{std::string(r.get(0, 0)), r.get_int(0, 1)};
@@ -178,7 +193,8 @@ SELECT json_build_object(
       'low_stock', COALESCE(vs.low_stock, 0), 'out_of_stock', COALESCE(vs.out_of_stock, 0)))::text
 FROM products p JOIN categories c ON c.id = p.category_id
 LEFT JOIN LATERAL (
-  SELECT json_agg()") + kFullVariant + R"( ORDER BY v.created_at, v.id) AS variants,
+  SELECT json_agg()") + kFullVariant +
+                                 R"( ORDER BY v.created_at, v.id) AS variants,
          count(*)::int AS total,
          count(*) FILTER (WHERE v.stock > 5)::int AS in_stock,
          count(*) FILTER (WHERE v.stock BETWEEN 1 AND 5)::int AS low_stock,
@@ -190,7 +206,8 @@ WHERE p.id = $1 AND p.is_active)";
 
 const std::string& product_variants_sql() {
   static const std::string sql = std::string(R"(
-SELECT COALESCE(json_agg()") + kFullVariant + R"( ORDER BY v.price, v.created_at, v.id), '[]'::json)::text
+SELECT COALESCE(json_agg()") + kFullVariant +
+                                 R"( ORDER BY v.price, v.created_at, v.id), '[]'::json)::text
 FROM variants v WHERE v.product_id = $1 AND v.is_active)";
   return sql;
 }

@@ -90,10 +90,14 @@ bool valid_utf8(std::string_view s) {
     }
     std::size_t n;
     unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) n = 1;
-    else if (c >= 0xE0 && c <= 0xEF) n = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    else if (c >= 0xF0 && c <= 0xF4) n = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    else return false;
+    if (c >= 0xC2 && c <= 0xDF)
+      n = 1;
+    else if (c >= 0xE0 && c <= 0xEF)
+      n = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+      n = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else
+      return false;
     if (i + n >= s.size()) return false;
     if (byte(i + 1) < lo || byte(i + 1) > hi) return false;
     for (std::size_t k = 2; k <= n; ++k) {
@@ -119,8 +123,8 @@ std::optional<std::string> QueryReader::text(std::string_view name, std::size_t 
   std::size_t chars = 0;
   for (char c : t) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // count code points
   if (chars > max_len) {
-    errors_.add(std::string(name), "\"" + std::string(name) + "\" must be at most " + std::to_string(max_len) +
-                                       " characters");
+    errors_.add(std::string(name),
+                "\"" + std::string(name) + "\" must be at most " + std::to_string(max_len) + " characters");
     return std::nullopt;
   }
   return std::string(t);

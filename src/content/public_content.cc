@@ -18,9 +18,9 @@ FROM promotional_banners b
 WHERE b.is_active AND b.start_date <= (now() AT TIME ZONE 'UTC') AND b.end_date >= (now() AT TIME ZONE 'UTC'))";
 
 // The old backend's whitelist, in its order.
-constexpr std::array<const char*, 8> kPublicKeys{"siteName",         "supportEmail",          "socialLinks",
-                                                 "paymentMethods",   "shippingFlatRate",      "freeShippingThreshold",
-                                                 "maintenanceMode",  "currency"};
+constexpr std::array<const char*, 8> kPublicKeys{"siteName",        "supportEmail",     "socialLinks",
+                                                 "paymentMethods",  "shippingFlatRate", "freeShippingThreshold",
+                                                 "maintenanceMode", "currency"};
 
 constexpr const char* kSettingsSql = "SELECT key, value FROM system_settings WHERE key = ANY($1::text[])";
 

@@ -19,8 +19,8 @@ long long env_int(const char* name, long long fallback, long long min, long long
   char* end = nullptr;
   long long n = std::strtoll(v, &end, 10);
   if (end == v || *end != '\0' || n < min || n > max) {
-    throw std::runtime_error(std::string(name) + " must be an integer in [" + std::to_string(min) +
-                             ", " + std::to_string(max) + "]");
+    throw std::runtime_error(std::string(name) + " must be an integer in [" + std::to_string(min) + ", " +
+                             std::to_string(max) + "]");
   }
   return n;
 }
@@ -46,11 +46,20 @@ std::chrono::seconds env_duration(const char* name, std::chrono::seconds fallbac
   long long unit = 1;
   if (end != v && *end != '\0' && end[1] == '\0') {
     switch (*end) {
-      case 's': unit = 1; break;
-      case 'm': unit = 60; break;
-      case 'h': unit = 3600; break;
-      case 'd': unit = 86400; break;
-      default: unit = 0;
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      case 'd':
+        unit = 86400;
+        break;
+      default:
+        unit = 0;
     }
     ++end;
   }
@@ -72,8 +81,7 @@ Config Config::from_env() {
   c.idle_timeout = std::chrono::seconds(env_int("HTTP_IDLE_TIMEOUT_S", 75, 1, 3600));
   c.shutdown_grace = std::chrono::seconds(env_int("SHUTDOWN_GRACE_S", 10, 0, 600));
   c.max_header_bytes = static_cast<std::size_t>(env_int("HTTP_MAX_HEADER_BYTES", 16384, 1024, 1 << 20));
-  c.max_body_bytes =
-      static_cast<std::size_t>(env_int("HTTP_MAX_BODY_BYTES", 10 << 20, 1024, 100LL << 20));
+  c.max_body_bytes = static_cast<std::size_t>(env_int("HTTP_MAX_BODY_BYTES", 10 << 20, 1024, 100LL << 20));
   c.debug_headers = env_bool("DEBUG_QUERY_HEADERS", false);
   c.access_log = env_bool("ACCESS_LOG", true);
   c.frontend_url = env_str("FRONTEND_URL", c.frontend_url);
@@ -82,8 +90,7 @@ Config Config::from_env() {
   c.db_pool_size = static_cast<int>(env_int("DB_POOL_SIZE", 6, 1, 200));
   c.db_acquire_timeout = std::chrono::milliseconds(env_int("DB_ACQUIRE_TIMEOUT_MS", 3000, 10, 120000));
   c.db_connect_timeout = std::chrono::milliseconds(env_int("DB_CONNECT_TIMEOUT_MS", 10000, 100, 120000));
-  c.db_statement_timeout =
-      std::chrono::milliseconds(env_int("DB_STATEMENT_TIMEOUT_MS", 5000, 0, 3600000));
+  c.db_statement_timeout = std::chrono::milliseconds(env_int("DB_STATEMENT_TIMEOUT_MS", 5000, 0, 3600000));
   c.db_connect_retries = static_cast<int>(env_int("DB_CONNECT_RETRIES", 4, 0, 20));
 
   c.jwt_secret = env_str("JWT_SECRET", "");

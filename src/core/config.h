@@ -9,42 +9,42 @@ namespace wh {
 struct Config {
   // Server
   std::string host = "0.0.0.0";
-  int port = 7860;                 // PORT: HF Spaces default.
-  int threads = 0;                 // WH_THREADS: 0 = one per core.
-  std::string node_env = "development";  // NODE_ENV
-  std::chrono::seconds read_timeout{30};      // HTTP_READ_TIMEOUT_S: per request.
-  std::chrono::seconds idle_timeout{75};      // HTTP_IDLE_TIMEOUT_S: keep-alive idle.
-  std::chrono::seconds shutdown_grace{10};    // SHUTDOWN_GRACE_S: drain deadline.
-  std::size_t max_header_bytes = 16 * 1024;   // HTTP_MAX_HEADER_BYTES
-  std::size_t max_body_bytes = 10 * 1024 * 1024;  // HTTP_MAX_BODY_BYTES (old: 10mb)
-  bool debug_headers = false;      // DEBUG_QUERY_HEADERS: X-DB-* response headers.
-  bool access_log = true;          // ACCESS_LOG: one JSON line per request.
+  int port = 7860;                                     // PORT: HF Spaces default.
+  int threads = 0;                                     // WH_THREADS: 0 = one per core.
+  std::string node_env = "development";                // NODE_ENV
+  std::chrono::seconds read_timeout{30};               // HTTP_READ_TIMEOUT_S: per request.
+  std::chrono::seconds idle_timeout{75};               // HTTP_IDLE_TIMEOUT_S: keep-alive idle.
+  std::chrono::seconds shutdown_grace{10};             // SHUTDOWN_GRACE_S: drain deadline.
+  std::size_t max_header_bytes = 16 * 1024;            // HTTP_MAX_HEADER_BYTES
+  std::size_t max_body_bytes = 10 * 1024 * 1024;       // HTTP_MAX_BODY_BYTES (old: 10mb)
+  bool debug_headers = false;                          // DEBUG_QUERY_HEADERS: X-DB-* response headers.
+  bool access_log = true;                              // ACCESS_LOG: one JSON line per request.
   std::string frontend_url = "http://localhost:5173";  // FRONTEND_URL
 
   // Database
-  std::string database_url;        // DATABASE_URL
-  int db_pool_size = 6;            // DB_POOL_SIZE
+  std::string database_url;                              // DATABASE_URL
+  int db_pool_size = 6;                                  // DB_POOL_SIZE
   std::chrono::milliseconds db_acquire_timeout{3000};    // DB_ACQUIRE_TIMEOUT_MS
   std::chrono::milliseconds db_connect_timeout{10000};   // DB_CONNECT_TIMEOUT_MS
   std::chrono::milliseconds db_statement_timeout{5000};  // DB_STATEMENT_TIMEOUT_MS; 0 = off
-  int db_connect_retries = 4;      // DB_CONNECT_RETRIES: Neon cold starts.
+  int db_connect_retries = 4;                            // DB_CONNECT_RETRIES: Neon cold starts.
 
   // Auth
-  std::string jwt_secret;          // JWT_SECRET (>= 32 characters, as the old backend required)
-  std::chrono::seconds access_token_ttl{3600};          // JWT_EXPIRES_IN (seconds or 15m/1h/7d)
-  std::chrono::seconds refresh_token_ttl{7 * 86400};    // refresh tokens: 7 d
-  std::chrono::seconds remember_me_ttl{30 * 86400};     // rememberMe refresh tokens: 30 d
-  std::chrono::milliseconds principal_cache_ttl{30000}; // PRINCIPAL_CACHE_TTL_MS
+  std::string jwt_secret;                                // JWT_SECRET (>= 32 characters, as the old backend required)
+  std::chrono::seconds access_token_ttl{3600};           // JWT_EXPIRES_IN (seconds or 15m/1h/7d)
+  std::chrono::seconds refresh_token_ttl{7 * 86400};     // refresh tokens: 7 d
+  std::chrono::seconds remember_me_ttl{30 * 86400};      // rememberMe refresh tokens: 30 d
+  std::chrono::milliseconds principal_cache_ttl{30000};  // PRINCIPAL_CACHE_TTL_MS
 
   // Edge and abuse protection
-  std::string direct_url;          // DIRECT_URL: session connection for LISTEN (default DATABASE_URL)
+  std::string direct_url;            // DIRECT_URL: session connection for LISTEN (default DATABASE_URL)
   std::string trusted_proxies_file;  // TRUSTED_PROXIES_FILE: CIDR list replacing Cloudflare's ranges
-  std::string trusted_proxies;     // TRUSTED_PROXIES: extra CIDRs, comma separated
-  std::string origin_secret;       // ORIGIN_SECRET: when set, required on every request but health checks
+  std::string trusted_proxies;       // TRUSTED_PROXIES: extra CIDRs, comma separated
+  std::string origin_secret;         // ORIGIN_SECRET: when set, required on every request but health checks
   std::string origin_secret_header = "x-origin-secret";  // ORIGIN_SECRET_HEADER
-  int rate_limit_max = 1000;       // RATE_LIMIT_MAX_REQUESTS per 15 min per IP (general limit)
-  bool rate_limits = true;         // RATE_LIMITS: false disables every limit (never in production)
-  std::string cors_origins;        // CORS_ORIGINS: extra allowed origins, comma separated
+  int rate_limit_max = 1000;                             // RATE_LIMIT_MAX_REQUESTS per 15 min per IP (general limit)
+  bool rate_limits = true;   // RATE_LIMITS: false disables every limit (never in production)
+  std::string cors_origins;  // CORS_ORIGINS: extra allowed origins, comma separated
 
   // Reads the environment; throws std::runtime_error naming the bad variable.
   static Config from_env();

@@ -30,7 +30,8 @@ unsigned long long random_u64() {
 std::string new_cuid() {
   static std::atomic<unsigned long long> counter{random_u64()};
   auto ms = static_cast<unsigned long long>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   std::string id = "c";
   id.reserve(25);
   append_base36(id, ms, 8);                   // 36^8 ms ≈ 89 years

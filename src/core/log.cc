@@ -39,9 +39,15 @@ void init(bool async) {
   logger()->flush_on(spdlog::level::warn);
 }
 
-void info(std::string_view msg, boost::json::object fields) { write(spdlog::level::info, "info", msg, std::move(fields)); }
-void warn(std::string_view msg, boost::json::object fields) { write(spdlog::level::warn, "warn", msg, std::move(fields)); }
-void error(std::string_view msg, boost::json::object fields) { write(spdlog::level::err, "error", msg, std::move(fields)); }
+void info(std::string_view msg, boost::json::object fields) {
+  write(spdlog::level::info, "info", msg, std::move(fields));
+}
+void warn(std::string_view msg, boost::json::object fields) {
+  write(spdlog::level::warn, "warn", msg, std::move(fields));
+}
+void error(std::string_view msg, boost::json::object fields) {
+  write(spdlog::level::err, "error", msg, std::move(fields));
+}
 void flush() { logger()->flush(); }
 
 }  // namespace wh::log

@@ -78,7 +78,8 @@ Task<http::Response> convert(app::Context& ctx) {
     auto body = json::parse(ctx.req.body, ec);
     if (!ec && body.is_object()) {
       const auto& o = body.as_object();
-      if (auto* a = o.if_contains("amount")) amount_s = a->is_string() ? std::string(a->as_string()) : json::serialize(*a);
+      if (auto* a = o.if_contains("amount"))
+        amount_s = a->is_string() ? std::string(a->as_string()) : json::serialize(*a);
       if (auto* f = o.if_contains("from"); f && f->is_string()) from = std::string(f->as_string());
       if (auto* t = o.if_contains("to"); t && t->is_string()) to = std::string(t->as_string());
     }

@@ -28,8 +28,7 @@ DbError result_error(PGresult* r) {
 
 bool is_error(PGresult* r) {
   auto s = PQresultStatus(r);
-  return s == PGRES_FATAL_ERROR || s == PGRES_BAD_RESPONSE || s == PGRES_NONFATAL_ERROR ||
-         s == PGRES_PIPELINE_ABORTED;
+  return s == PGRES_FATAL_ERROR || s == PGRES_BAD_RESPONSE || s == PGRES_NONFATAL_ERROR || s == PGRES_PIPELINE_ABORTED;
 }
 
 }  // namespace
@@ -61,9 +60,7 @@ void Connection::track_socket() {
 
 Task<bool> Connection::wait_ready(bool want_read, bool want_write, Clock::time_point deadline) {
   asio::steady_timer timer(ex_, deadline);
-  auto timeout = [&]() -> Task<void> {
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  };
+  auto timeout = [&]() -> Task<void> { co_await timer.async_wait(asio::as_tuple(asio::use_awaitable)); };
   auto on = [&](asio::posix::descriptor_base::wait_type w) -> Task<void> {
     auto [ec] = co_await socket_.async_wait(w, asio::as_tuple(asio::use_awaitable));
     if (ec) throw DbError("socket wait failed: " + ec.message(), "", true);
@@ -75,8 +72,9 @@ Task<bool> Connection::wait_ready(bool want_read, bool want_write, Clock::time_p
                        timeout());
     timed_out = r.index() == 2;
   } else {
-    auto r = co_await (on(want_read ? asio::posix::descriptor_base::wait_read : asio::posix::descriptor_base::wait_write) ||
-                       timeout());
+    auto r =
+        co_await (on(want_read ? asio::posix::descriptor_base::wait_read : asio::posix::descriptor_base::wait_write) ||
+                  timeout());
     timed_out = r.index() == 1;
   }
   co_return !timed_out;
@@ -183,8 +181,8 @@ Task<std::vector<Result>> Connection::pipeline(const std::vector<Statement>& sta
   for (const auto& s : statements) {
     texts.emplace_back(s.sql);
     ParamArrays arrays(s.params);
-    if (PQsendQueryParams(conn_, texts.back().c_str(), static_cast<int>(s.params.size()), nullptr,
-                          arrays.values.data(), nullptr, nullptr, 0) == 0) {
+    if (PQsendQueryParams(conn_, texts.back().c_str(), static_cast<int>(s.params.size()), nullptr, arrays.values.data(),
+                          nullptr, nullptr, 0) == 0) {
       fail("send");
     }
   }

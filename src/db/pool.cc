@@ -85,8 +85,8 @@ Task<Lease> Pool::acquire() {
   if (waiter) {
     co_await waiter->timer.async_wait(asio::as_tuple(asio::use_awaitable));
     std::lock_guard lock(mu_);
-    counters_.wait_us_total += static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+    counters_.wait_us_total +=
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
     if (waiter->conn) co_return Lease(this, std::move(waiter->conn));
     if (!waiter->may_create) {
       waiters_.erase(std::remove(waiters_.begin(), waiters_.end(), waiter), waiters_.end());

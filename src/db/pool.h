@@ -3,9 +3,9 @@
 // deadline passes (then they get ApiError 503), so the database never sees
 // more than `size` connections from this process.
 #pragma once
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <atomic>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -26,16 +26,16 @@ struct PoolOptions {
 
 struct PoolStats {
   int size = 0;
-  int open = 0;     // connected or connecting
+  int open = 0;  // connected or connecting
   int idle = 0;
   int waiting = 0;
   std::uint64_t acquired = 0;
-  std::uint64_t waited = 0;         // acquisitions that had to queue
+  std::uint64_t waited = 0;  // acquisitions that had to queue
   std::uint64_t wait_us_total = 0;
   std::uint64_t timeouts = 0;
   std::uint64_t connects = 0;
   std::uint64_t connect_failures = 0;
-  std::uint64_t discarded = 0;      // broken connections dropped
+  std::uint64_t discarded = 0;  // broken connections dropped
 };
 
 class Pool;

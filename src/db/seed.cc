@@ -217,11 +217,21 @@ void json_string(std::string& out, std::string_view s) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -383,7 +393,7 @@ class IdGen {
     std::string id = "c";
     id.reserve(25);
     append_base36(id, static_cast<std::uint64_t>(ms < 0 ? 0 : ms), 8);
-    append_base36(id, counter_++ % 1679616ULL, 4);              // 36^4
+    append_base36(id, counter_++ % 1679616ULL, 4);                // 36^4
     append_base36(id, rng_.next() % 4738381338321616896ULL, 12);  // 36^12
     return id;
   }
@@ -398,17 +408,18 @@ class IdGen {
 // ---------------------------------------------------------------------------
 
 constexpr const char* kAllTextures[] = {"Straight", "Body Wave", "Deep Wave", "Kinky Curly", "Water Wave"};
-constexpr const char* kHairColors[] = {"Natural Black", "1B",          "Jet Black",      "Dark Brown",
-                                       "Burgundy",      "99J",         "Honey Blonde",   "613 Blonde",
+constexpr const char* kHairColors[] = {"Natural Black", "1B",          "Jet Black",       "Dark Brown",
+                                       "Burgundy",      "99J",         "Honey Blonde",    "613 Blonde",
                                        "Ombre 1B/27",   "Ombre 1B/30", "Highlight P4/27", "Ginger"};
 constexpr const char* kBrightColors[] = {"Burgundy",    "99J",         "Honey Blonde",    "613 Blonde", "Ginger",
                                          "Ombre 1B/27", "Ombre 1B/30", "Highlight P4/27", "Ash Grey",   "Pink"};
 constexpr const char* kAccessoryColors[] = {"Black", "Dark Brown", "Nude", "Beige", "Pink", "Leopard Print"};
 constexpr const char* kSizes[] = {"Small", "Medium", "Large"};
-constexpr const char* kOrigins[] = {"Brazilian", "Peruvian",  "Malaysian", "Indian",
+constexpr const char* kOrigins[] = {"Brazilian",  "Peruvian",  "Malaysian", "Indian",
                                     "Vietnamese", "Cambodian", "Mongolian", "Burmese"};
 constexpr const char* kGrades[] = {"Raw", "Virgin", "Remy", "Premium", "Luxury", "12A Grade"};
-constexpr const char* kSyntheticPrefixes[] = {"Everyday", "Heat Resistant", "Classic", "Glam", "Easy Wear", "Soft Touch"};
+constexpr const char* kSyntheticPrefixes[] = {"Everyday", "Heat Resistant", "Classic",
+                                              "Glam",     "Easy Wear",      "Soft Touch"};
 
 enum class Kind { kHair, kSynthetic, kBraided, kNonHair };
 
@@ -427,63 +438,296 @@ struct CategoryDef {
 
 const std::vector<CategoryDef>& category_defs() {
   static const std::vector<CategoryDef> defs = {
-      {"Lace Front Wigs", "Natural-looking hairlines with a sheer lace front, ready to wear and style.", Kind::kHair,
-       {"Lace Front Wig", "HD Lace Front Wig", "13x4 Lace Front Wig"}, {}, 12, 30, 900, 4500, true, false, 14},
-      {"Bob Wigs", "Sleek and bouncy bob cuts for an effortless everyday look.", Kind::kHair,
-       {"Bob Wig", "Lace Front Bob Wig", "Blunt Cut Bob Wig"}, {"Straight", "Body Wave", "Deep Wave", "Water Wave"}, 8,
-       14, 400, 1800, true, false, 10},
-      {"Curly Wigs", "Bold, bouncy curls full of volume and definition.", Kind::kHair,
-       {"Curly Wig", "Curly Lace Front Wig"}, {"Deep Wave", "Kinky Curly", "Water Wave"}, 12, 26, 700, 3500, true,
-       false, 9},
-      {"Braided Wigs", "Handmade braided wigs that save you hours in the salon chair.", Kind::kBraided,
-       {"Braided Wig", "Full Lace Braided Wig"}, {"Knotless Braids", "Box Braids", "Passion Twists", "Cornrows"}, 16,
-       30, 600, 2500, true, false, 6},
-      {"Human Hair Bundles", "100% human hair weaves for sew-ins and custom wig units.", Kind::kHair,
-       {"Hair Bundle", "Bundles (3 Pack)", "Double Drawn Bundle"}, {}, 10, 30, 300, 2000, false, false, 9},
-      {"Closures & Frontals", "Lace closures and frontals to finish any install seamlessly.", Kind::kHair,
-       {"4x4 Lace Closure", "5x5 HD Lace Closure", "13x4 Lace Frontal", "13x6 HD Lace Frontal"}, {}, 10, 22, 500,
-       2500, false, false, 6},
-      {"Headband Wigs", "Glueless, beginner-friendly wigs you can put on in minutes.", Kind::kHair,
-       {"Headband Wig"}, {}, 12, 28, 500, 2000, true, false, 5},
-      {"Synthetic Wigs", "Affordable, pre-styled synthetic wigs in trendy cuts and colours.", Kind::kSynthetic,
-       {"Synthetic Wig", "Synthetic Lace Front Wig"}, {"Straight", "Body Wave", "Kinky Curly", "Water Wave"}, 8, 26,
-       150, 900, true, false, 7},
-      {"Ponytails", "Instant length and volume with clip-in and drawstring ponytails.", Kind::kHair,
-       {"Drawstring Ponytail", "Wrap Around Ponytail"}, {}, 12, 30, 200, 900, false, false, 4},
-      {"Kinky Straight", "Textured, blow-out style hair that blends with natural hair.", Kind::kHair,
-       {"Kinky Straight Wig", "Kinky Straight Bundle"}, {"Kinky Straight"}, 12, 28, 800, 3500, true, false, 4},
-      {"Body Wave", "Soft, glamorous S-waves that hold their pattern.", Kind::kHair, {"Body Wave Wig"}, {"Body Wave"},
-       12, 30, 800, 3800, true, false, 5},
-      {"Accessories", "Everything you need to install, secure and care for your wigs.", Kind::kNonHair,
+      {"Lace Front Wigs",
+       "Natural-looking hairlines with a sheer lace front, ready to wear and style.",
+       Kind::kHair,
+       {"Lace Front Wig", "HD Lace Front Wig", "13x4 Lace Front Wig"},
+       {},
+       12,
+       30,
+       900,
+       4500,
+       true,
+       false,
+       14},
+      {"Bob Wigs",
+       "Sleek and bouncy bob cuts for an effortless everyday look.",
+       Kind::kHair,
+       {"Bob Wig", "Lace Front Bob Wig", "Blunt Cut Bob Wig"},
+       {"Straight", "Body Wave", "Deep Wave", "Water Wave"},
+       8,
+       14,
+       400,
+       1800,
+       true,
+       false,
+       10},
+      {"Curly Wigs",
+       "Bold, bouncy curls full of volume and definition.",
+       Kind::kHair,
+       {"Curly Wig", "Curly Lace Front Wig"},
+       {"Deep Wave", "Kinky Curly", "Water Wave"},
+       12,
+       26,
+       700,
+       3500,
+       true,
+       false,
+       9},
+      {"Braided Wigs",
+       "Handmade braided wigs that save you hours in the salon chair.",
+       Kind::kBraided,
+       {"Braided Wig", "Full Lace Braided Wig"},
+       {"Knotless Braids", "Box Braids", "Passion Twists", "Cornrows"},
+       16,
+       30,
+       600,
+       2500,
+       true,
+       false,
+       6},
+      {"Human Hair Bundles",
+       "100% human hair weaves for sew-ins and custom wig units.",
+       Kind::kHair,
+       {"Hair Bundle", "Bundles (3 Pack)", "Double Drawn Bundle"},
+       {},
+       10,
+       30,
+       300,
+       2000,
+       false,
+       false,
+       9},
+      {"Closures & Frontals",
+       "Lace closures and frontals to finish any install seamlessly.",
+       Kind::kHair,
+       {"4x4 Lace Closure", "5x5 HD Lace Closure", "13x4 Lace Frontal", "13x6 HD Lace Frontal"},
+       {},
+       10,
+       22,
+       500,
+       2500,
+       false,
+       false,
+       6},
+      {"Headband Wigs",
+       "Glueless, beginner-friendly wigs you can put on in minutes.",
+       Kind::kHair,
+       {"Headband Wig"},
+       {},
+       12,
+       28,
+       500,
+       2000,
+       true,
+       false,
+       5},
+      {"Synthetic Wigs",
+       "Affordable, pre-styled synthetic wigs in trendy cuts and colours.",
+       Kind::kSynthetic,
+       {"Synthetic Wig", "Synthetic Lace Front Wig"},
+       {"Straight", "Body Wave", "Kinky Curly", "Water Wave"},
+       8,
+       26,
+       150,
+       900,
+       true,
+       false,
+       7},
+      {"Ponytails",
+       "Instant length and volume with clip-in and drawstring ponytails.",
+       Kind::kHair,
+       {"Drawstring Ponytail", "Wrap Around Ponytail"},
+       {},
+       12,
+       30,
+       200,
+       900,
+       false,
+       false,
+       4},
+      {"Kinky Straight",
+       "Textured, blow-out style hair that blends with natural hair.",
+       Kind::kHair,
+       {"Kinky Straight Wig", "Kinky Straight Bundle"},
+       {"Kinky Straight"},
+       12,
+       28,
+       800,
+       3500,
+       true,
+       false,
+       4},
+      {"Body Wave",
+       "Soft, glamorous S-waves that hold their pattern.",
+       Kind::kHair,
+       {"Body Wave Wig"},
+       {"Body Wave"},
+       12,
+       30,
+       800,
+       3800,
+       true,
+       false,
+       5},
+      {"Accessories",
+       "Everything you need to install, secure and care for your wigs.",
+       Kind::kNonHair,
        {"Elastic Wig Grip Band", "Satin Lined Bonnet", "Stocking Wig Caps (2 Pack)", "Adjustable Wig Band",
         "Mannequin Wig Stand", "Silk Edge Scarf", "Wide Tooth Detangling Comb", "Wig Storage Bag"},
-       {}, 0, 0, 150, 400, true, false, 4},
-      {"Full Lace Wigs", "Fully hand-tied lace caps you can part and style any way.", Kind::kHair, {"Full Lace Wig"},
-       {}, 14, 30, 1500, 4500, true, false, 4},
-      {"Glueless Wigs", "Pre-cut lace and elastic bands for a glue-free install.", Kind::kHair,
-       {"Glueless Wig", "Wear and Go Glueless Wig"}, {}, 12, 26, 900, 3500, true, false, 5},
-      {"Pixie Cut Wigs", "Short, chic pixie cuts with zero maintenance.", Kind::kHair, {"Pixie Cut Wig"},
-       {"Straight", "Body Wave", "Kinky Curly"}, 8, 10, 300, 1200, true, false, 3},
-      {"Straight Wigs", "Silky, bone-straight hair with natural movement.", Kind::kHair,
-       {"Straight Wig", "Bone Straight Wig"}, {"Straight"}, 10, 30, 700, 4000, true, false, 5},
-      {"Deep Wave", "Defined deep-wave curls that stay bouncy wash after wash.", Kind::kHair, {"Deep Wave Wig"},
-       {"Deep Wave"}, 12, 30, 800, 3800, true, false, 3},
-      {"Water Wave", "Wet-and-wavy texture with a natural, beachy finish.", Kind::kHair, {"Water Wave Wig"},
-       {"Water Wave"}, 12, 30, 800, 3800, true, false, 3},
-      {"Colored Wigs", "Statement shades from honey blonde to burgundy and 613.", Kind::kHair,
-       {"Colored Lace Front Wig", "Colored Bob Wig"}, {}, 10, 28, 800, 3500, true, true, 4},
-      {"Clip-In Extensions", "Add instant length and fullness without commitment.", Kind::kHair,
-       {"Clip-In Extensions (7 Pieces)", "Seamless Clip-In Extensions"}, {}, 14, 26, 400, 1800, false, false, 3},
-      {"U-Part Wigs", "Leave-out wigs that blend with your natural hair.", Kind::kHair, {"U-Part Wig", "V-Part Wig"}, {},
-       12, 26, 600, 2200, true, false, 3},
-      {"360 Lace Wigs", "Lace all around the perimeter for high ponytails and updos.", Kind::kHair, {"360 Lace Wig"},
-       {}, 14, 28, 1200, 4200, true, false, 3},
-      {"Wig Care", "Shampoos, conditioners and styling products made for wigs.", Kind::kNonHair,
+       {},
+       0,
+       0,
+       150,
+       400,
+       true,
+       false,
+       4},
+      {"Full Lace Wigs",
+       "Fully hand-tied lace caps you can part and style any way.",
+       Kind::kHair,
+       {"Full Lace Wig"},
+       {},
+       14,
+       30,
+       1500,
+       4500,
+       true,
+       false,
+       4},
+      {"Glueless Wigs",
+       "Pre-cut lace and elastic bands for a glue-free install.",
+       Kind::kHair,
+       {"Glueless Wig", "Wear and Go Glueless Wig"},
+       {},
+       12,
+       26,
+       900,
+       3500,
+       true,
+       false,
+       5},
+      {"Pixie Cut Wigs",
+       "Short, chic pixie cuts with zero maintenance.",
+       Kind::kHair,
+       {"Pixie Cut Wig"},
+       {"Straight", "Body Wave", "Kinky Curly"},
+       8,
+       10,
+       300,
+       1200,
+       true,
+       false,
+       3},
+      {"Straight Wigs",
+       "Silky, bone-straight hair with natural movement.",
+       Kind::kHair,
+       {"Straight Wig", "Bone Straight Wig"},
+       {"Straight"},
+       10,
+       30,
+       700,
+       4000,
+       true,
+       false,
+       5},
+      {"Deep Wave",
+       "Defined deep-wave curls that stay bouncy wash after wash.",
+       Kind::kHair,
+       {"Deep Wave Wig"},
+       {"Deep Wave"},
+       12,
+       30,
+       800,
+       3800,
+       true,
+       false,
+       3},
+      {"Water Wave",
+       "Wet-and-wavy texture with a natural, beachy finish.",
+       Kind::kHair,
+       {"Water Wave Wig"},
+       {"Water Wave"},
+       12,
+       30,
+       800,
+       3800,
+       true,
+       false,
+       3},
+      {"Colored Wigs",
+       "Statement shades from honey blonde to burgundy and 613.",
+       Kind::kHair,
+       {"Colored Lace Front Wig", "Colored Bob Wig"},
+       {},
+       10,
+       28,
+       800,
+       3500,
+       true,
+       true,
+       4},
+      {"Clip-In Extensions",
+       "Add instant length and fullness without commitment.",
+       Kind::kHair,
+       {"Clip-In Extensions (7 Pieces)", "Seamless Clip-In Extensions"},
+       {},
+       14,
+       26,
+       400,
+       1800,
+       false,
+       false,
+       3},
+      {"U-Part Wigs",
+       "Leave-out wigs that blend with your natural hair.",
+       Kind::kHair,
+       {"U-Part Wig", "V-Part Wig"},
+       {},
+       12,
+       26,
+       600,
+       2200,
+       true,
+       false,
+       3},
+      {"360 Lace Wigs",
+       "Lace all around the perimeter for high ponytails and updos.",
+       Kind::kHair,
+       {"360 Lace Wig"},
+       {},
+       14,
+       28,
+       1200,
+       4200,
+       true,
+       false,
+       3},
+      {"Wig Care",
+       "Shampoos, conditioners and styling products made for wigs.",
+       Kind::kNonHair,
        {"Argan Oil Wig Shampoo", "Leave-In Wig Conditioner", "Heat Protectant Spray", "Lace Tint Spray",
         "Bold Hold Lace Glue", "Edge Control Gel", "Lace Glue Remover", "Wig Shine Spray"},
-       {}, 0, 0, 150, 350, false, false, 3},
-      {"Short Wigs", "Easy short styles for a fresh, low-maintenance look.", Kind::kHair,
-       {"Short Cut Wig", "Short Curly Wig"}, {}, 8, 12, 300, 1500, true, false, 3},
+       {},
+       0,
+       0,
+       150,
+       350,
+       false,
+       false,
+       3},
+      {"Short Wigs",
+       "Easy short styles for a fresh, low-maintenance look.",
+       Kind::kHair,
+       {"Short Cut Wig", "Short Curly Wig"},
+       {},
+       8,
+       12,
+       300,
+       1500,
+       true,
+       false,
+       3},
   };
   return defs;
 }
@@ -500,12 +744,12 @@ std::string category_name(std::size_t i) {
   return base + " Collection " + std::to_string(round - np + 1);
 }
 
-constexpr const char* kFirstNames[] = {"Ama",   "Kwame", "Akosua", "Kofi",  "Abena", "Yaw",   "Efua",    "Kojo",
-                                       "Adwoa", "Kwesi", "Esi",    "Nana",  "Afia",  "Kwabena", "Akua", "Yaa",
-                                       "Serwaa", "Fiifi", "Dede",  "Naa",   "Selorm", "Elikem", "Mawuli", "Ewurabena"};
-constexpr const char* kLastNames[] = {"Mensah", "Owusu",  "Boateng",    "Asante", "Osei",   "Agyeman", "Appiah",
-                                      "Addo",   "Darko",  "Ofori",      "Amoah",  "Quaye",  "Tetteh",  "Annan",
-                                      "Adjei",  "Bonsu",  "Acheampong", "Frimpong", "Sarpong", "Ansah", "Nkrumah"};
+constexpr const char* kFirstNames[] = {"Ama",    "Kwame", "Akosua", "Kofi", "Abena",  "Yaw",     "Efua",   "Kojo",
+                                       "Adwoa",  "Kwesi", "Esi",    "Nana", "Afia",   "Kwabena", "Akua",   "Yaa",
+                                       "Serwaa", "Fiifi", "Dede",   "Naa",  "Selorm", "Elikem",  "Mawuli", "Ewurabena"};
+constexpr const char* kLastNames[] = {"Mensah", "Owusu", "Boateng",    "Asante",   "Osei",    "Agyeman", "Appiah",
+                                      "Addo",   "Darko", "Ofori",      "Amoah",    "Quaye",   "Tetteh",  "Annan",
+                                      "Adjei",  "Bonsu", "Acheampong", "Frimpong", "Sarpong", "Ansah",   "Nkrumah"};
 
 struct City {
   const char* city;
@@ -516,8 +760,11 @@ struct City {
 
 const std::vector<City>& cities() {
   static const std::vector<City> list = {
-      {"Accra", "Greater Accra", "GA", {"Oxford Street, Osu", "Spintex Road", "Liberation Road", "Ring Road Central",
-                                        "Lagos Avenue, East Legon", "Kanda Highway"}},
+      {"Accra",
+       "Greater Accra",
+       "GA",
+       {"Oxford Street, Osu", "Spintex Road", "Liberation Road", "Ring Road Central", "Lagos Avenue, East Legon",
+        "Kanda Highway"}},
       {"Tema", "Greater Accra", "GT", {"Community 11 Main Road", "Harbour Road", "Sakumono Broadway"}},
       {"Kumasi", "Ashanti", "AK", {"Adum High Street", "Harper Road", "Bantama High Street", "Ahodwo Roundabout Road"}},
       {"Tamale", "Northern", "NT", {"Bolgatanga Road", "Hospital Road", "Lamashegu Road"}},
@@ -585,11 +832,10 @@ std::string describe(Rng& rng, const CategoryDef& def, std::string_view origin, 
   std::vector<std::string> pool;
   switch (def.kind) {
     case Kind::kHair:
-      pool = {"Made from 100% " + std::string(origin.empty() ? "virgin" : origin) +
-                  " human hair with a natural " + lower(std::string(texture)) + " pattern.",
+      pool = {"Made from 100% " + std::string(origin.empty() ? "virgin" : origin) + " human hair with a natural " +
+                  lower(std::string(texture)) + " pattern.",
               "Can be dyed, bleached, straightened and restyled like your own hair.",
-              "Tangle-free with minimal shedding when cared for properly.",
-              "Soft, full and bouncy from root to tip.",
+              "Tangle-free with minimal shedding when cared for properly.", "Soft, full and bouncy from root to tip.",
               "Double wefted for a full look that lasts for years with proper care."};
       if (def.has_size) {
         pool.push_back("Pre-plucked hairline with baby hair for a natural look.");
@@ -725,7 +971,9 @@ GeneratedProduct generate_product(std::int64_t number, std::size_t category, con
     const int changes = static_cast<int>(rng.range(1, 2));
     for (int c = 0; c < changes; ++c) {
       switch (rng.range(0, 3)) {
-        case 0: a.color = rng.pick(color_pool); break;
+        case 0:
+          a.color = rng.pick(color_pool);
+          break;
         case 1:
           if (hair && !fixed_length) a.length = pick_length(rng, def);
           break;
@@ -758,7 +1006,9 @@ GeneratedProduct generate_product(std::int64_t number, std::size_t category, con
     vi.active = v == 0 || !rng.chance(0.075);  // ~5% overall (the main variant stays active)
 
     const double s = rng.uniform();
-    p.stock.push_back(s < 0.12 ? 0 : s < 0.27 ? static_cast<int>(rng.range(1, 5)) : static_cast<int>(rng.range(6, 120)));
+    p.stock.push_back(s < 0.12   ? 0
+                      : s < 0.27 ? static_cast<int>(rng.range(1, 5))
+                                 : static_cast<int>(rng.range(6, 120)));
 
     std::vector<std::string> imgs;
     const int n_images = static_cast<int>(rng.range(1, 3));
@@ -890,8 +1140,8 @@ class Seeder {
       const bool active = !(n >= 10 && i == 8);
       const bool featured = i == 0 || i == 1 || i == 2 || i == 4;
       ins.add({text(ids_.next(created)), text(name), text(slug), text(def.description),
-               text("https://ik.imagekit.io/wighaven/categories/" + slug + ".jpg"), boolean(active),
-               boolean(featured), text(timestamp(created)), text(timestamp(created))});
+               text("https://ik.imagekit.io/wighaven/categories/" + slug + ".jpg"), boolean(active), boolean(featured),
+               text(timestamp(created)), text(timestamp(created))});
       names.push_back(std::move(name));
       slugs.push_back(std::move(slug));
     }
@@ -900,8 +1150,9 @@ class Seeder {
     // Map to the ids actually in the table (pre-existing rows are reused).
     category_ids_.assign(n, "");
     if (n > 0) {
-      auto res = exec(conn_, "SELECT id, slug, name FROM categories WHERE slug = ANY($1::text[]) OR name = ANY($2::text[])",
-                      {text(array_literal(slugs)), text(array_literal(names))});
+      auto res =
+          exec(conn_, "SELECT id, slug, name FROM categories WHERE slug = ANY($1::text[]) OR name = ANY($2::text[])",
+               {text(array_literal(slugs)), text(array_literal(names))});
       std::unordered_map<std::string, std::string> by_slug, by_name;
       for (int r = 0; r < PQntuples(res.get()); ++r) {
         by_slug[cell(res, r, 1)] = cell(res, r, 0);
@@ -924,8 +1175,7 @@ class Seeder {
   int seed_users() {
     const std::string admin_hash = password::hash(kDemoAdminPassword, 10);
     const std::string super_hash = password::hash(kDemoAdminPassword, 10);
-    const std::string customer_hash =
-        opt_.customers > 0 ? password::hash(kDemoCustomerPassword, 10) : std::string();
+    const std::string customer_hash = opt_.customers > 0 ? password::hash(kDemoCustomerPassword, 10) : std::string();
 
     BulkInsert ins(conn_, kInsertUsers, 10);
     std::vector<std::string> emails;
@@ -1124,11 +1374,18 @@ class Seeder {
       const std::int64_t age_days = (kEpoch - ts) / kDay;
       const double r = rng.uniform();
       if (age_days > 14) {
-        o.status = r < 0.68 ? "delivered" : r < 0.76 ? "shipped" : r < 0.82 ? "processing" : r < 0.87 ? "pending"
-                 : r < 0.96 ? "cancelled" : "refunded";
+        o.status = r < 0.68   ? "delivered"
+                   : r < 0.76 ? "shipped"
+                   : r < 0.82 ? "processing"
+                   : r < 0.87 ? "pending"
+                   : r < 0.96 ? "cancelled"
+                              : "refunded";
       } else {
-        o.status = r < 0.25 ? "delivered" : r < 0.45 ? "shipped" : r < 0.75 ? "processing" : r < 0.9 ? "pending"
-                 : "cancelled";
+        o.status = r < 0.25   ? "delivered"
+                   : r < 0.45 ? "shipped"
+                   : r < 0.75 ? "processing"
+                   : r < 0.9  ? "pending"
+                              : "cancelled";
       }
       bool paid = false;
       if (o.status == "delivered" || o.status == "shipped" || o.status == "processing") {
@@ -1158,8 +1415,8 @@ class Seeder {
       }
       if (!o.notes && rng.chance(0.08)) o.notes = "Please call before delivery.";
       const std::int64_t settle = o.status == "delivered" ? rng.range(2 * kDay, 8 * kDay)
-                                  : o.status == "pending"  ? 0
-                                                           : rng.range(30 * kMinute, 2 * kDay);
+                                  : o.status == "pending" ? 0
+                                                          : rng.range(30 * kMinute, 2 * kDay);
       o.updated_ms = std::min(ts + settle, kEpoch);
 
       o.number = make_order_number(rng, ts, numbers);
@@ -1200,8 +1457,8 @@ class Seeder {
         const ProductInfo& p = products_[it.product];
         const VariantInfo& v = p.variants[it.variant];
         items.add({text(ids_.next(o.created_ms)), text(o.id), text(v.id), text(p.name), text(v.sku),
-                   text(json_object({{"length", &v.length}, {"color", &v.color}, {"texture", &v.texture},
-                                     {"size", &v.size}})),
+                   text(json_object(
+                       {{"length", &v.length}, {"color", &v.color}, {"texture", &v.texture}, {"size", &v.size}})),
                    integer(it.quantity), text(money(v.price_cents)), text(timestamp(o.created_ms))});
       }
     }
@@ -1320,8 +1577,7 @@ class Seeder {
       const char* currency;
       const char* rate;
     };
-    static constexpr RateRow kRates[] = {
-        {"USD", "0.082"}, {"EUR", "0.076"}, {"GBP", "0.065"}, {"NGN", "120.5"}};
+    static constexpr RateRow kRates[] = {{"USD", "0.082"}, {"EUR", "0.076"}, {"GBP", "0.065"}, {"NGN", "120.5"}};
     BulkInsert rates(conn_, kInsertRates, 3, {text(timestamp(kEpoch))});
     for (const auto& r : kRates) rates.add({text(ids_.next(kEpoch)), text(r.currency), text(r.rate)});
     rates.flush();

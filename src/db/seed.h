@@ -9,12 +9,12 @@ struct SeedOptions {
   int products = 1000;
   int customers = 50;
   int orders = 400;
-  bool force = false;     // seed even when the database already holds products
-  bool progress = true;   // print a progress line to stderr
+  bool force = false;    // seed even when the database already holds products
+  bool progress = true;  // print a progress line to stderr
 };
 
 struct SeedSummary {
-  bool skipped = false;   // the database already had a catalog and !force
+  bool skipped = false;  // the database already had a catalog and !force
   int categories = 0, products = 0, variants = 0, customers = 0, orders = 0, banners = 0;
 };
 

@@ -1,7 +1,7 @@
 #include "http/message.h"
 
-#include <algorithm>
 #include <strings.h>
+#include <algorithm>
 
 namespace wh::http {
 

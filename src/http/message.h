@@ -19,8 +19,8 @@ struct Request {
   HeaderList query;                   // decoded query parameters in order
   HeaderList headers;                 // names lower-cased
   std::string body;
-  std::string peer_ip;                // socket peer address
-  std::string client_ip;              // real client (peer unless a trusted proxy says otherwise)
+  std::string peer_ip;    // socket peer address
+  std::string client_ip;  // real client (peer unless a trusted proxy says otherwise)
   std::string request_id;
 
   // Case-insensitive header lookup (names are stored lower-case).

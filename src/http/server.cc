@@ -29,7 +29,8 @@ struct Server::Session {
 
 namespace {
 
-constexpr const char* kMalformed = R"({"success":false,"error":{"type":"BadRequestError","message":"Malformed HTTP request"}})";
+constexpr const char* kMalformed =
+    R"({"success":false,"error":{"type":"BadRequestError","message":"Malformed HTTP request"}})";
 
 std::string random_request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -134,7 +135,8 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
   auto remote = stream.socket().remote_endpoint(ec);
   if (!ec) {
     auto addr = remote.address();
-    if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+    if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+      addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
     peer = addr.to_string();
   }
 
@@ -158,7 +160,8 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
     if (rec) {
       if (rec == bhttp::error::header_limit) co_await send_error(bhttp::status::request_header_fields_too_large);
       // A declared Content-Length over the limit is refused before the body is read.
-      else if (rec == bhttp::error::body_limit) co_await send_error(bhttp::status::payload_too_large);
+      else if (rec == bhttp::error::body_limit)
+        co_await send_error(bhttp::status::payload_too_large);
       else if (rec != bhttp::error::end_of_stream && rec != asio::error::operation_aborted &&
                rec != beast::error::timeout && rec != asio::error::eof && rec != asio::error::connection_reset)
         co_await send_error(bhttp::status::bad_request);
@@ -179,8 +182,10 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
       stream.expires_after(options_.read_timeout);
       auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
       if (bec) {
-        if (bec == bhttp::error::body_limit) co_await send_error(bhttp::status::payload_too_large);
-        else if (bec != beast::error::timeout && bec != asio::error::eof) co_await send_error(bhttp::status::bad_request);
+        if (bec == bhttp::error::body_limit)
+          co_await send_error(bhttp::status::payload_too_large);
+        else if (bec != beast::error::timeout && bec != asio::error::eof)
+          co_await send_error(bhttp::status::bad_request);
         break;
       }
     }

@@ -27,7 +27,8 @@ bool CorsPolicy::allowed(std::string_view origin) const {
 void CorsPolicy::decorate(std::string_view origin, http::Response& res) const {
   res.set_header("Access-Control-Allow-Origin", std::string(origin));
   res.set_header("Access-Control-Allow-Credentials", "true");
-  res.set_header("Access-Control-Expose-Headers", "X-Session-ID, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After");
+  res.set_header("Access-Control-Expose-Headers",
+                 "X-Session-ID, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After");
   res.set_header("Vary", "Origin");
 }
 
@@ -69,9 +70,9 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 }  // namespace
 
 bool maintenance_exempt(std::string_view path) {
-  for (std::string_view exact : {"/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/me",
-                                 "/api/settings/public", "/api/cart", "/api/products/categories", "/healthz",
-                                 "/readyz", "/"}) {
+  for (std::string_view exact :
+       {"/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/me", "/api/settings/public", "/api/cart",
+        "/api/products/categories", "/healthz", "/readyz", "/"}) {
     if (path == exact) return true;
   }
   for (std::string_view prefix : {"/api/currency", "/api/health", "/api/super-admin", "/api/admin"}) {

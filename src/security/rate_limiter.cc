@@ -10,7 +10,8 @@ namespace {
 constexpr std::size_t kShards = 16;
 }
 
-RateLimiter::RateLimiter(std::size_t max_keys) : shards_(kShards), max_per_shard_(std::max<std::size_t>(1, max_keys / kShards)) {}
+RateLimiter::RateLimiter(std::size_t max_keys)
+    : shards_(kShards), max_per_shard_(std::max<std::size_t>(1, max_keys / kShards)) {}
 
 RateLimiter::Shard& RateLimiter::shard_for(const std::string& key) {
   return shards_[std::hash<std::string>{}(key) % shards_.size()];

@@ -54,17 +54,18 @@ Task<http::Response> root(app::Context& ctx) {
     co_return http::Response::json(R"({"status":"ok","service":"wighaven-backend","message":"Container is running"})");
   }
   co_return http::Response::json(json::serialize(json::object{{"success", true},
-                                                               {"message", "WigHaven Backend API"},
-                                                               {"version", WH_VERSION},
-                                                               {"health", "/api/health"},
-                                                               {"docs", "/api"}}));
+                                                              {"message", "WigHaven Backend API"},
+                                                              {"version", WH_VERSION},
+                                                              {"health", "/api/health"},
+                                                              {"docs", "/api"}}));
 }
 
 // GET /api: API information and the endpoint map.
 Task<http::Response> api_info(app::Context&) {
-  json::object endpoints{{"health", "/api/health"},   {"auth", "/api/auth/*"},       {"products", "/api/products/*"},
-                         {"categories", "/api/categories/*"}, {"banners", "/api/banners"},
-                         {"settings", "/api/settings/public"}, {"currency", "/api/currency/*"}};
+  json::object endpoints{{"health", "/api/health"},       {"auth", "/api/auth/*"},
+                         {"products", "/api/products/*"}, {"categories", "/api/categories/*"},
+                         {"banners", "/api/banners"},     {"settings", "/api/settings/public"},
+                         {"currency", "/api/currency/*"}};
   co_return http::Response::json(json::serialize(json::object{
       {"success", true}, {"message", "WigHaven API"}, {"version", WH_VERSION}, {"endpoints", std::move(endpoints)}}));
 }
