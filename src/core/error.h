@@ -16,7 +16,7 @@ struct FieldError {
 
 class ApiError : public std::runtime_error {
  public:
-  ApiError(int status, std::string type, std::string message)
+  ApiError(int status, std::string type, const std::string& message)
       : std::runtime_error(message), status_(status), type_(std::move(type)) {}
 
   int status() const { return status_; }

@@ -72,7 +72,7 @@ class Pool {
  private:
   friend class Lease;
   struct Waiter {
-    explicit Waiter(boost::asio::any_io_executor ex, std::chrono::steady_clock::time_point t) : timer(ex, t) {}
+    explicit Waiter(const boost::asio::any_io_executor& ex, std::chrono::steady_clock::time_point t) : timer(ex, t) {}
     boost::asio::steady_timer timer;
     std::unique_ptr<Connection> conn;
     bool may_create = false;  // woken to open a new connection in a freed slot

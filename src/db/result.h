@@ -15,8 +15,8 @@ namespace wh::db {
 // SQLSTATE ("" when the connection itself failed).
 class DbError : public std::runtime_error {
  public:
-  DbError(std::string message, std::string sqlstate, bool connection_lost)
-      : std::runtime_error(std::move(message)), sqlstate_(std::move(sqlstate)), connection_lost_(connection_lost) {}
+  DbError(const std::string& message, std::string sqlstate, bool connection_lost)
+      : std::runtime_error(message), sqlstate_(std::move(sqlstate)), connection_lost_(connection_lost) {}
   const std::string& sqlstate() const { return sqlstate_; }
   bool connection_lost() const { return connection_lost_; }
   bool unique_violation() const { return sqlstate_ == "23505"; }

@@ -47,7 +47,7 @@ class RateLimiter {
 
  private:
   struct Bucket {
-    double tokens;
+    double tokens = 0;
     Clock::time_point last;
     std::list<std::string>::iterator lru;
   };
