@@ -29,8 +29,18 @@ struct Server::Session {
 
 namespace {
 
-constexpr const char* kMalformed =
-    R"({"success":false,"error":{"type":"BadRequestError","message":"Malformed HTTP request"}})";
+// The body of a response the server sends on its own (the request never
+// reached a handler), in the API's error envelope.
+const char* protocol_error_body(bhttp::status status) {
+  switch (status) {
+    case bhttp::status::payload_too_large:
+      return R"({"success":false,"error":{"type":"PayloadTooLargeError","message":"Request body too large"}})";
+    case bhttp::status::request_header_fields_too_large:
+      return R"({"success":false,"error":{"type":"HeaderTooLargeError","message":"Request headers too large"}})";
+    default:
+      return R"({"success":false,"error":{"type":"BadRequestError","message":"Malformed HTTP request"}})";
+  }
+}
 
 std::string random_request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -145,7 +155,7 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
     res.set(bhttp::field::content_type, "application/json; charset=utf-8");
     res.set(bhttp::field::connection, "close");
     res.set(bhttp::field::cache_control, "no-store");
-    res.body() = kMalformed;
+    res.body() = protocol_error_body(status);
     res.prepare_payload();
     stream.expires_after(std::chrono::seconds(5));
     co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
