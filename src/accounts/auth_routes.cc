@@ -1,6 +1,7 @@
 #include "accounts/auth_routes.h"
 
 #include <boost/json.hpp>
+#include <cctype>
 
 #include "accounts/authenticate.h"
 #include "accounts/jwt.h"
@@ -65,6 +66,22 @@ Task<bool> check_password(Context& ctx, std::string plain, std::string hash) {
 const std::string& dummy_hash() {
   static const std::string h = password::hash(random_hex(16), kBcryptCost);
   return h;
+}
+
+// JavaScript's encodeURIComponent.
+std::string uri_component(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || std::string_view("-_.!~*'()").find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
 }
 
 std::string frontend(const Context& ctx, std::string_view path) {
@@ -255,7 +272,7 @@ Task<Response> login(Context& ctx) {
 // ---- refresh / logout / me -------------------------------------------------
 
 Task<bool> revoke(Context& ctx, const std::string& token, std::int64_t expires_at) {
-  db::Params p{new_cuid(), token, static_cast<long long>(expires_at)};
+  db::Params p{new_cuid(), revocation_key(token), static_cast<long long>(expires_at)};
   auto r = co_await ctx.db().query(kRevokeSql, std::move(p));
   ctx.services.auth.revoked.add_hash(sha256_hex(token), expires_at);
   co_return !r.empty();
@@ -333,7 +350,7 @@ Task<Response> password_reset_request(Context& ctx) {
   if (!r.empty()) {
     std::string user_id(r.get(0, 0));
     auto token = new_one_time_token();
-    std::string link = frontend(ctx, "/reset-password?token=" + token.raw + "&email=" + *email);
+    std::string link = frontend(ctx, "/reset-password?token=" + token.raw + "&email=" + uri_component(*email));
     QueuedEmail mail{"password_reset", *email, "Password Reset Request - WigHaven", "passwordReset",
                      json::object{{"name", std::string(r.get(0, 1))}, {"reset_link", link}, {"expiry_time", "1 hour"}}};
     co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {

@@ -1,6 +1,7 @@
 #include "accounts/authenticate.h"
 
 #include "accounts/jwt.h"
+#include "accounts/tokens.h"
 #include "accounts/user_json.h"
 #include "core/crypto.h"
 #include "core/error.h"
@@ -65,7 +66,7 @@ Task<void> authenticate(app::Context& ctx) {
     revoked = state.revoked.contains_token(*token);
   } else {
     // The revocation set may be stale (listener down): ask the database.
-    db::Params params{*token};
+    db::Params params{revocation_key(*token)};
     auto found = co_await ctx.db().query(kRevokedSql, std::move(params));
     revoked = !found.empty();
   }

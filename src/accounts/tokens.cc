@@ -19,6 +19,11 @@ TokenPair issue_tokens(const Config& config, const std::string& user_id, const s
   return out;
 }
 
+std::string revocation_key(std::string_view token) {
+  constexpr std::size_t kColumnWidth = 512;
+  return token.size() <= kColumnWidth ? std::string(token) : "sha256:" + sha256_hex(token);
+}
+
 OneTimeToken new_one_time_token() {
   OneTimeToken t;
   t.raw = random_hex(32);

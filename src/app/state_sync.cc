@@ -7,6 +7,7 @@
 #include "accounts/jwt.h"
 #include "core/log.h"
 #include "db/connection.h"
+#include "security/client_ip.h"
 
 namespace wh::app {
 namespace asio = boost::asio;
@@ -19,7 +20,8 @@ constexpr auto kReloadEvery = std::chrono::milliseconds(30000);
 Task<void> reload_blocked_ips(db::Connection& c, Services& s) {
   auto r = co_await c.exec("SELECT ip FROM blocked_ips", {}, kStatementTimeout);
   std::unordered_set<std::string> ips;
-  for (int i = 0; i < r.rows(); ++i) ips.emplace(r.get(i, 0));
+  // Stored as typed by an admin: compare in the normalised form requests use.
+  for (int i = 0; i < r.rows(); ++i) ips.emplace(security::normalize_ip(r.get(i, 0)).value_or(std::string(r.get(i, 0))));
   s.site.set_blocked(std::move(ips));
 }
 
@@ -32,7 +34,7 @@ Task<void> reload_settings(db::Connection& c, Services& s) {
 
 Task<void> reload_revoked(db::Connection& c, Services& s) {
   auto r = co_await c.exec(
-      "SELECT encode(sha256(convert_to(token, 'UTF8')), 'hex'), floor(extract(epoch FROM expires_at))::bigint"
+      "SELECT wh_token_hash(token), floor(extract(epoch FROM expires_at))::bigint"
       " FROM blacklisted_tokens WHERE expires_at > (now() AT TIME ZONE 'UTC')",
       {}, kStatementTimeout);
   std::unordered_map<std::string, std::int64_t> hashes;

@@ -15,14 +15,17 @@ BlockingPool::BlockingPool(int threads) : impl_(std::make_unique<Impl>(threads))
 
 BlockingPool::~BlockingPool() { impl_->pool.join(); }
 
+namespace {
+Task<void> call(std::function<void()> fn) {
+  fn();
+  co_return;
+}
+}  // namespace
+
+// Not a coroutine itself: g++ 12 destroys a lambda capture moved from a
+// coroutine parameter twice when it is built inside a co_await expression.
 Task<void> BlockingPool::run(std::function<void()> fn) {
-  co_await boost::asio::co_spawn(
-      impl_->pool,
-      [f = std::move(fn)]() -> Task<void> {
-        f();
-        co_return;
-      },
-      boost::asio::use_awaitable);
+  return boost::asio::co_spawn(impl_->pool, call(std::move(fn)), boost::asio::use_awaitable);
 }
 
 }  // namespace wh

@@ -77,9 +77,9 @@ IpRanges IpRanges::parse(std::string_view text) {
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     while (!line.empty()) {
-      auto comma = line.find(',');
-      add_entry(line.substr(0, comma));
-      line = comma == std::string_view::npos ? std::string_view() : line.substr(comma + 1);
+      auto sep = line.find_first_of(", \t\r");
+      add_entry(line.substr(0, sep));
+      line = sep == std::string_view::npos ? std::string_view() : line.substr(sep + 1);
     }
   }
   return out;

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstdlib>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "accounts/auth_test_support.h"
 #include "core/crypto.h"
@@ -78,8 +80,8 @@ class AuthRoutes : public ::testing::Test {
     return query_value(link, "token");
   }
   long long queued(const std::string& to, const std::string& type) {
-    return s.qn("SELECT count(*) FROM email_logs WHERE to_email = " + sql_quote(to) + " AND type = " +
-                sql_quote(type) + " AND status = 'queued'");
+    return s.qn("SELECT count(*) FROM email_logs WHERE to_email = " + sql_quote(to) + " AND type = " + sql_quote(type) +
+                " AND status = 'queued'");
   }
 };
 
@@ -129,6 +131,9 @@ TEST_F(AuthRoutes, RegisterCreatesTheAccountAndAnswers201WithUserAndTokens) {
   EXPECT_EQ(s.qn("SELECT count(*) FROM notifications WHERE user_id = " + sql_quote(id) + " AND type = 'welcome'"), 1);
 
   // The mailed link carries the raw token; the database holds only its SHA-256.
+  std::string link = s.q("SELECT template_data->'variables'->>'verification_link' FROM email_logs WHERE to_email = " +
+                         sql_quote(email) + " AND type = 'email_verification'");
+  EXPECT_EQ(link.rfind(s.config.frontend_url + "/verify-email?token=", 0), 0u) << link;
   std::string raw = mailed_token(email, "email_verification", "verification_link");
   ASSERT_EQ(raw.size(), 64u) << raw;
   EXPECT_EQ(s.qn("SELECT count(*) FROM email_verification_tokens WHERE token = " + sql_quote(sha256_hex(raw))), 1);
@@ -161,7 +166,8 @@ TEST_F(AuthRoutes, RegisterRejectsABadEmail) {
     EXPECT_EQ(error_message(r), "Validation failed") << r.body;
     EXPECT_TRUE(has_field_error(r, "email", "Please provide a valid email address")) << bad << ": " << r.body;
   }
-  auto missing = s.post("/api/auth/register", json::object{{"password", "Str0ng@Pass"}, {"firstName", "A"}, {"lastName", "B"}});
+  auto missing =
+      s.post("/api/auth/register", json::object{{"password", "Str0ng@Pass"}, {"firstName", "A"}, {"lastName", "B"}});
   EXPECT_EQ(missing.status, 400);
   EXPECT_TRUE(has_field_error(missing, "email", "Email is required")) << missing.body;
   EXPECT_EQ(s.qn("SELECT count(*) FROM users WHERE email = 'not-an-email'"), 0);
@@ -191,8 +197,9 @@ TEST_F(AuthRoutes, RegisterValidatesNamesAndReportsEveryFailingField) {
   EXPECT_TRUE(has_field_error(bad_name, "firstName", "Name can only contain letters, spaces, and hyphens"))
       << bad_name.body;
 
-  auto no_last = s.post("/api/auth/register",
-                        json::object{{"email", "names@example.com"}, {"password", "Str0ng@Pass"}, {"firstName", "Ama"}});
+  auto no_last =
+      s.post("/api/auth/register",
+             json::object{{"email", "names@example.com"}, {"password", "Str0ng@Pass"}, {"firstName", "Ama"}});
   EXPECT_EQ(no_last.status, 400) << no_last.body;
   EXPECT_TRUE(has_field_error(no_last, "lastName", "This field is required")) << no_last.body;
 
@@ -210,12 +217,13 @@ TEST_F(AuthRoutes, RegisterValidatesNamesAndReportsEveryFailingField) {
   EXPECT_TRUE(has_field_error(all, "lastName", "This field is required")) << all.body;
 
   auto bad_phone = s.post("/api/auth/register", json::object{{"email", "names@example.com"},
-                                                            {"password", "Str0ng@Pass"},
-                                                            {"firstName", "Ama"},
-                                                            {"lastName", "Mensah"},
-                                                            {"phone", "0241234567"}});
+                                                             {"password", "Str0ng@Pass"},
+                                                             {"firstName", "Ama"},
+                                                             {"lastName", "Mensah"},
+                                                             {"phone", "0241234567"}});
   EXPECT_EQ(bad_phone.status, 400) << bad_phone.body;
-  EXPECT_TRUE(has_field_error(bad_phone, "phone", "Phone must be in E.164 format (e.g., +1234567890)")) << bad_phone.body;
+  EXPECT_TRUE(has_field_error(bad_phone, "phone", "Phone must be in E.164 format (e.g., +1234567890)"))
+      << bad_phone.body;
   EXPECT_EQ(s.qn("SELECT count(*) FROM users WHERE email = 'names@example.com'"), 0);
 }
 
@@ -313,9 +321,9 @@ TEST_F(AuthRoutes, LoginValidatesTheBody) {
   auto bad_email = s.post("/api/auth/login", json::object{{"email", "nope"}, {"password", "x"}});
   EXPECT_EQ(bad_email.status, 400) << bad_email.body;
   EXPECT_TRUE(has_field_error(bad_email, "email", "Please provide a valid email address")) << bad_email.body;
-  auto bad_remember = s.post("/api/auth/login", json::object{{"email", s.verified_customer()},
-                                                             {"password", kCustomerPassword},
-                                                             {"rememberMe", "yes"}});
+  auto bad_remember =
+      s.post("/api/auth/login",
+             json::object{{"email", s.verified_customer()}, {"password", kCustomerPassword}, {"rememberMe", "yes"}});
   EXPECT_EQ(bad_remember.status, 400) << bad_remember.body;
 }
 
@@ -395,7 +403,8 @@ TEST_F(AuthRoutes, RememberMeGivesA30DayRefreshToken) {
   EXPECT_EQ(lifetime(json::object{{"email", email}, {"password", kCustomerPassword}}), 7 * 86400);
 
   // A rotated remember-me token stays long-lived; a normal one stays 7 d.
-  auto r = s.post("/api/auth/login", json::object{{"email", email}, {"password", kCustomerPassword}, {"rememberMe", true}});
+  auto r =
+      s.post("/api/auth/login", json::object{{"email", email}, {"password", kCustomerPassword}, {"rememberMe", true}});
   ASSERT_EQ(r.status, 200);
   auto rotated = s.post("/api/auth/refresh", json::object{{"refreshToken", r.json().at("data").at("refreshToken")}});
   ASSERT_EQ(rotated.status, 200) << rotated.body;
@@ -435,6 +444,46 @@ TEST_F(AuthRoutes, RefreshRotatesThePairAndRejectsReplay) {
   EXPECT_EQ(s.post("/api/auth/refresh", json::object{{"refreshToken", refresh2}}).status, 401);
 }
 
+TEST_F(AuthRoutes, ConcurrentRefreshesWithOneTokenSucceedOnce) {
+  std::string email = s.verified_customer();
+  auto [access, refresh] = s.tokens(email, kCustomerPassword);
+  const unsigned short port = s.port();
+  const std::string body = json::serialize(json::object{{"refreshToken", refresh}});
+  constexpr int kRacers = 6;
+  std::vector<int> statuses(kRacers, 0);
+  std::vector<std::thread> racers;
+  for (int i = 0; i < kRacers; ++i) {
+    racers.emplace_back([&, i] {
+      try {
+        statuses[static_cast<std::size_t>(i)] = HttpClient(port).request("POST", "/api/auth/refresh", body).status;
+      } catch (...) {
+        statuses[static_cast<std::size_t>(i)] = -1;
+      }
+    });
+  }
+  for (auto& t : racers) t.join();
+  int ok = 0, refused = 0;
+  for (int st : statuses) {
+    ok += st == 200;
+    refused += st == 401;
+  }
+  EXPECT_EQ(ok, 1) << "a refresh token must be spendable exactly once";
+  EXPECT_EQ(refused, kRacers - 1);
+}
+
+TEST_F(AuthRoutes, RefreshIssuesTheCurrentRole) {
+  std::string email = s.verified_customer();
+  auto [access, refresh] = s.tokens(email, kCustomerPassword);
+  s.q("UPDATE users SET role = 'admin' WHERE email = " + sql_quote(email));
+  auto r = s.post("/api/auth/refresh", json::object{{"refreshToken", refresh}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string access2 = str(r.json().at("data").at("accessToken"));
+  EXPECT_EQ(jwt_payload(access2).at("role"), "admin");
+  auto me = s.me(access2);
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json().at("data").at("user").at("role"), "admin");
+}
+
 TEST_F(AuthRoutes, RefreshRefusesAccessTokensGarbageAndExpiredTokens) {
   std::string email = s.verified_customer();
   auto [access, refresh] = s.tokens(email, kCustomerPassword);
@@ -447,7 +496,7 @@ TEST_F(AuthRoutes, RefreshRefusesAccessTokensGarbageAndExpiredTokens) {
 
   for (const std::string& bad :
        {std::string("garbage"), std::string("eyJhbGciOiJIUzI1NiJ9.e30."),
-        sign_jwt(refresh_payload(id, now_s() - 8 * 86400, now_s() - 86400), secret),        // expired
+        sign_jwt(refresh_payload(id, now_s() - 8 * 86400, now_s() - 86400), secret),                      // expired
         sign_jwt(refresh_payload(id, now_s(), now_s() + 86400), "another-secret-0123456789-0123456789"),  // wrong key
         sign_jwt(refresh_payload("no-such-user", now_s(), now_s() + 86400), secret)}) {
     auto r = s.post("/api/auth/refresh", json::object{{"refreshToken", bad}});
@@ -459,8 +508,9 @@ TEST_F(AuthRoutes, RefreshRefusesAccessTokensGarbageAndExpiredTokens) {
   EXPECT_TRUE(has_field_error(missing, "refreshToken", "Refresh token is required")) << missing.body;
 
   // An old-style refresh token (no jti) signed with our key is still fine.
-  auto legacy = s.post("/api/auth/refresh",
-                       json::object{{"refreshToken", sign_jwt(refresh_payload(id, now_s(), now_s() + 7 * 86400), secret)}});
+  auto legacy =
+      s.post("/api/auth/refresh",
+             json::object{{"refreshToken", sign_jwt(refresh_payload(id, now_s(), now_s() + 7 * 86400), secret)}});
   EXPECT_EQ(legacy.status, 200) << legacy.body;
   // The genuine refresh token was never spent by the failures above.
   EXPECT_EQ(s.post("/api/auth/refresh", json::object{{"refreshToken", refresh}}).status, 200);
@@ -470,8 +520,9 @@ TEST_F(AuthRoutes, RefreshAfterAPasswordChangeIs401) {
   std::string email = s.verified_customer();
   auto [access, refresh] = s.tokens(email, kCustomerPassword);
   sleep_past_second();
-  auto change = s.post("/api/auth/change-password",
-                       json::object{{"currentPassword", kCustomerPassword}, {"newPassword", kNewPassword}}, bearer(access));
+  auto change =
+      s.post("/api/auth/change-password",
+             json::object{{"currentPassword", kCustomerPassword}, {"newPassword", kNewPassword}}, bearer(access));
   ASSERT_EQ(change.status, 200) << change.body;
   auto r = s.post("/api/auth/refresh", json::object{{"refreshToken", refresh}});
   EXPECT_EQ(r.status, 401) << r.body;
@@ -584,8 +635,9 @@ TEST_F(AuthRoutes, MeRefusesExpiredAndOrphanTokens) {
       s.me(sign_jwt(access_payload("cmnosuchuser000000000000", "x@example.com", "customer", now_s(), now_s() + 600),
                     secret)),
       "User no longer exists");
-  expect_unauthorized(s.me(sign_jwt(R"({"email":"x@example.com","role":"customer","iat":1,"exp":99999999999})", secret)),
-                      "Invalid token payload");
+  expect_unauthorized(
+      s.me(sign_jwt(R"({"email":"x@example.com","role":"customer","iat":1,"exp":99999999999})", secret)),
+      "Invalid token payload");
 }
 
 // ---- password reset -------------------------------------------------------------------
@@ -605,8 +657,10 @@ TEST_F(AuthRoutes, PasswordResetRequestAnswersTheSameForKnownAndUnknownEmails) {
 
   // One token row holding the SHA-256 of the mailed token.
   EXPECT_EQ(queued(email, "password_reset"), 1);
-  std::string link = s.q("SELECT template_data->'variables'->>'reset_link' FROM email_logs WHERE type = 'password_reset'"
-                         " AND to_email = " + sql_quote(email));
+  std::string link =
+      s.q("SELECT template_data->'variables'->>'reset_link' FROM email_logs WHERE type = 'password_reset'"
+          " AND to_email = " +
+          sql_quote(email));
   EXPECT_EQ(link.rfind(s.config.frontend_url + "/reset-password?token=", 0), 0u) << link;
   std::string raw = query_value(link, "token");
   ASSERT_EQ(raw.size(), 64u) << link;
@@ -621,6 +675,13 @@ TEST_F(AuthRoutes, PasswordResetRequestAnswersTheSameForKnownAndUnknownEmails) {
   ASSERT_EQ(s.post("/api/auth/password-reset/request", json::object{{"email", email}}).status, 200);
   EXPECT_EQ(s.qn("SELECT count(*) FROM password_reset_tokens WHERE user_id = " + sql_quote(id)), 1);
   EXPECT_NE(s.q("SELECT token FROM password_reset_tokens WHERE user_id = " + sql_quote(id)), sha256_hex(raw));
+
+  // A deactivated account gets the same answer and no e-mail.
+  std::string inactive = s.verified_customer(1);
+  s.q("UPDATE users SET is_active = false WHERE email = " + sql_quote(inactive));
+  auto off = s.post("/api/auth/password-reset/request", json::object{{"email", inactive}});
+  EXPECT_EQ(off.body, known.body);
+  EXPECT_EQ(queued(inactive, "password_reset"), 0);
 
   auto bad = s.post("/api/auth/password-reset/request", json::object{{"email", "not an email"}});
   EXPECT_EQ(bad.status, 400) << bad.body;
@@ -648,8 +709,10 @@ TEST_F(AuthRoutes, PasswordResetLinkEncodesTheEmail) {
   const std::string email = "tag+reset@example.com";
   ASSERT_EQ(s.post("/api/auth/register", registration(email)).status, 201);
   ASSERT_EQ(s.post("/api/auth/password-reset/request", json::object{{"email", email}}).status, 200);
-  std::string link = s.q("SELECT template_data->'variables'->>'reset_link' FROM email_logs WHERE type = 'password_reset'"
-                         " AND to_email = " + sql_quote(email));
+  std::string link =
+      s.q("SELECT template_data->'variables'->>'reset_link' FROM email_logs WHERE type = 'password_reset'"
+          " AND to_email = " +
+          sql_quote(email));
   ASSERT_FALSE(link.empty());
   std::string param = query_value(link, "email");
   EXPECT_EQ(param.find('+'), std::string::npos) << link;
@@ -680,7 +743,8 @@ TEST_F(AuthRoutes, PasswordResetConfirmChangesThePasswordAndEndsOldSessions) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json(), json::parse(R"({"success":true,"message":"Password has been reset successfully"})"));
   EXPECT_EQ(s.qn("SELECT count(*) FROM password_reset_tokens WHERE user_id = " + sql_quote(id)), 0);
-  EXPECT_EQ(s.qn("SELECT count(*) FROM users WHERE id = " + sql_quote(id) + " AND last_password_change IS NOT NULL"), 1);
+  EXPECT_EQ(s.qn("SELECT count(*) FROM users WHERE id = " + sql_quote(id) + " AND last_password_change IS NOT NULL"),
+            1);
   EXPECT_EQ(queued(email, "password_changed"), 1);
 
   expect_unauthorized(s.login(email, kCustomerPassword), "Invalid email or password");
@@ -688,7 +752,8 @@ TEST_F(AuthRoutes, PasswordResetConfirmChangesThePasswordAndEndsOldSessions) {
   expect_unauthorized(s.me(old_access), "Session expired due to password change. Please login again.");
   EXPECT_EQ(s.post("/api/auth/refresh", json::object{{"refreshToken", old_refresh}}).status, 401);
 
-  auto again = s.post("/api/auth/password-reset/confirm", json::object{{"token", raw}, {"newPassword", "An0ther@Pass"}});
+  auto again =
+      s.post("/api/auth/password-reset/confirm", json::object{{"token", raw}, {"newPassword", "An0ther@Pass"}});
   EXPECT_EQ(again.status, 400) << again.body;
   EXPECT_EQ(error_type(again), "ValidationError");
   EXPECT_EQ(error_message(again), "Invalid or expired password reset token");
@@ -705,7 +770,8 @@ TEST_F(AuthRoutes, PasswordResetConfirmRefusesUnknownAndExpiredTokens) {
   ASSERT_EQ(s.post("/api/auth/password-reset/request", json::object{{"email", email}}).status, 200);
   std::string raw = mailed_token(email, "password_reset", "reset_link");
   s.q("UPDATE password_reset_tokens SET expires_at = now() AT TIME ZONE 'UTC' - interval '1 second'");
-  auto expired = s.post("/api/auth/password-reset/confirm", json::object{{"token", raw}, {"newPassword", kNewPassword}});
+  auto expired =
+      s.post("/api/auth/password-reset/confirm", json::object{{"token", raw}, {"newPassword", kNewPassword}});
   EXPECT_EQ(expired.status, 400) << expired.body;
   EXPECT_EQ(s.login(email, kCustomerPassword).status, 200);
 
@@ -721,8 +787,9 @@ TEST_F(AuthRoutes, PasswordResetVerifiesTheEmailAndLiftsALock) {
   ASSERT_EQ(s.login(email, kCustomerPassword).status, 423);
   ASSERT_EQ(s.post("/api/auth/password-reset/request", json::object{{"email", email}}).status, 200);
   std::string raw = mailed_token(email, "password_reset", "reset_link");
-  ASSERT_EQ(s.post("/api/auth/password-reset/confirm", json::object{{"token", raw}, {"newPassword", kNewPassword}}).status,
-            200);
+  ASSERT_EQ(
+      s.post("/api/auth/password-reset/confirm", json::object{{"token", raw}, {"newPassword", kNewPassword}}).status,
+      200);
   auto r = s.login(email, kNewPassword);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json().at("data").at("user").at("emailVerified"), true);
@@ -748,7 +815,8 @@ TEST_F(AuthRoutes, ChangePassword) {
   EXPECT_EQ(error_message(same), "New password must be different from current password");
   EXPECT_EQ(s.login(email, kCustomerPassword).status, 200);
 
-  auto ok = s.post(path, json::object{{"currentPassword", kCustomerPassword}, {"newPassword", kNewPassword}}, bearer(access));
+  auto ok =
+      s.post(path, json::object{{"currentPassword", kCustomerPassword}, {"newPassword", kNewPassword}}, bearer(access));
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(ok.json(), json::parse(R"({"success":true,"message":"Password changed successfully"})"));
   EXPECT_EQ(queued(email, "password_changed"), 1);
@@ -803,7 +871,8 @@ TEST_F(AuthRoutes, VerifyEmailWithTheMailedToken) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json(), json::parse(R"({"success":true,"message":"Email verified successfully"})"));
   EXPECT_EQ(s.q("SELECT email_verified::text FROM users WHERE id = " + sql_quote(id)), "true");
-  EXPECT_EQ(s.qn("SELECT count(*) FROM notifications WHERE user_id = " + sql_quote(id) + " AND type = 'email_verified'"), 1);
+  EXPECT_EQ(
+      s.qn("SELECT count(*) FROM notifications WHERE user_id = " + sql_quote(id) + " AND type = 'email_verified'"), 1);
   EXPECT_EQ(s.qn("SELECT count(*) FROM email_verification_tokens WHERE user_id = " + sql_quote(id)), 0);
   // /me reflects it at once, and login now succeeds.
   EXPECT_EQ(s.me(access).json().at("data").at("user").at("emailVerified"), true);
@@ -813,7 +882,8 @@ TEST_F(AuthRoutes, VerifyEmailWithTheMailedToken) {
   EXPECT_EQ(again.status, 400) << again.body;
   EXPECT_EQ(error_type(again), "ValidationError");
   EXPECT_EQ(error_message(again), "Invalid or expired verification token");
-  EXPECT_EQ(s.qn("SELECT count(*) FROM notifications WHERE user_id = " + sql_quote(id) + " AND type = 'email_verified'"), 1);
+  EXPECT_EQ(
+      s.qn("SELECT count(*) FROM notifications WHERE user_id = " + sql_quote(id) + " AND type = 'email_verified'"), 1);
 }
 
 TEST_F(AuthRoutes, VerifyEmailRefusesBadTokens) {
@@ -874,7 +944,8 @@ TEST_F(AuthRoutes, CheckEmail) {
   std::string taken = s.verified_customer();
   auto r = s.post("/api/auth/check-email", json::object{{"email", taken}});
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(r.json(), json::parse(R"({"success":true,"data":{"available":false,"message":"Email is already registered"}})"));
+  EXPECT_EQ(r.json(),
+            json::parse(R"({"success":true,"data":{"available":false,"message":"Email is already registered"}})"));
   std::string upper = taken;
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   EXPECT_EQ(s.post("/api/auth/check-email", json::object{{"email", upper}}).json().at("data").at("available"), false);
@@ -941,8 +1012,9 @@ TEST_F(AuthRoutes, RefreshTokenIsNotAnAccessToken) {
   EXPECT_EQ(r.status, 401) << r.body;
   EXPECT_EQ(error_type(r), "UnauthorizedError");
   EXPECT_EQ(s.post_raw("/api/auth/logout", "", bearer(refresh)).status, 401);
-  auto change = s.post("/api/auth/change-password",
-                       json::object{{"currentPassword", kCustomerPassword}, {"newPassword", kNewPassword}}, bearer(refresh));
+  auto change =
+      s.post("/api/auth/change-password",
+             json::object{{"currentPassword", kCustomerPassword}, {"newPassword", kNewPassword}}, bearer(refresh));
   EXPECT_EQ(change.status, 401) << change.body;
   EXPECT_EQ(s.login(email, kCustomerPassword).status, 200);
 }

@@ -63,12 +63,18 @@ inline std::string b64url_decode(const std::string& in) {
   int bits = 0;
   for (char ch : in) {
     int v;
-    if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
-    else if (ch >= 'a' && ch <= 'z') v = ch - 'a' + 26;
-    else if (ch >= '0' && ch <= '9') v = ch - '0' + 52;
-    else if (ch == '-') v = 62;
-    else if (ch == '_') v = 63;
-    else throw std::runtime_error("not base64url: " + in);
+    if (ch >= 'A' && ch <= 'Z')
+      v = ch - 'A';
+    else if (ch >= 'a' && ch <= 'z')
+      v = ch - 'a' + 26;
+    else if (ch >= '0' && ch <= '9')
+      v = ch - '0' + 52;
+    else if (ch == '-')
+      v = 62;
+    else if (ch == '_')
+      v = 63;
+    else
+      throw std::runtime_error("not base64url: " + in);
     buf = (buf << 6) | static_cast<unsigned>(v);
     bits += 6;
     if (bits >= 8) {
@@ -267,23 +273,27 @@ class AuthServer {
 
   // A seeded, active, e-mail-verified customer.
   std::string verified_customer(int nth = 0) {
-    return q("SELECT email FROM users WHERE role = 'customer' AND email_verified AND is_active"
-             " AND email LIKE 'customer%@example.com' ORDER BY email OFFSET " +
-             std::to_string(nth) + " LIMIT 1");
+    return q(
+        "SELECT email FROM users WHERE role = 'customer' AND email_verified AND is_active"
+        " AND email LIKE 'customer%@example.com' ORDER BY email OFFSET " +
+        std::to_string(nth) + " LIMIT 1");
   }
   // A seeded customer that has not verified its e-mail (made one if the seed has none).
   std::string unverified_customer() {
-    std::string e = q("SELECT email FROM users WHERE role = 'customer' AND NOT email_verified AND is_active"
-                      " AND email LIKE 'customer%@example.com' ORDER BY email LIMIT 1");
+    std::string e =
+        q("SELECT email FROM users WHERE role = 'customer' AND NOT email_verified AND is_active"
+          " AND email LIKE 'customer%@example.com' ORDER BY email LIMIT 1");
     if (!e.empty()) return e;
-    e = q("SELECT email FROM users WHERE role = 'customer' AND email LIKE 'customer%@example.com'"
+    e =
+        q("SELECT email FROM users WHERE role = 'customer' AND email LIKE 'customer%@example.com'"
           " ORDER BY email DESC LIMIT 1");
     q("UPDATE users SET email_verified = false WHERE email = " + sql_quote(e));
     return e;
   }
 
   // Waits until the change listener serves /me from the cache (0 statements).
-  bool wait_for_warm_cache(const std::string& token, std::chrono::milliseconds timeout = std::chrono::milliseconds(3000)) {
+  bool wait_for_warm_cache(const std::string& token,
+                           std::chrono::milliseconds timeout = std::chrono::milliseconds(3000)) {
     return wait_until(
         [&] {
           auto r = me(token);

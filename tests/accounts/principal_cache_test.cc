@@ -22,7 +22,8 @@ class PrincipalCache : public ::testing::Test {
     access_ = t.first;
     refresh_ = t.second;
     ASSERT_FALSE(access_.empty());
-    ASSERT_TRUE(s.wait_for_warm_cache(access_)) << "the change listener never went live (/me kept querying)";
+    ASSERT_TRUE(s.wait_for_warm_cache(access_, std::chrono::milliseconds(5000)))
+        << "the change listener never went live (/me kept querying)";
   }
 
   // Polls /me with `token` until it answers 401 with `message` (≤ 2 s).
@@ -74,9 +75,9 @@ TEST_F(PrincipalCache, LogoutIsVisibleOnTheNextRequest) {
 TEST_F(PrincipalCache, PasswordChangeIsVisibleOnTheNextRequest) {
   sleep_past_second();
   ASSERT_TRUE(s.wait_for_warm_cache(access_));
-  auto change = s.post("/api/auth/change-password",
-                       json::object{{"currentPassword", kCustomerPassword}, {"newPassword", "N3w@Passw0rd"}},
-                       bearer(access_));
+  auto change =
+      s.post("/api/auth/change-password",
+             json::object{{"currentPassword", kCustomerPassword}, {"newPassword", "N3w@Passw0rd"}}, bearer(access_));
   ASSERT_EQ(change.status, 200) << change.body;
   auto r = s.me(access_);
   EXPECT_EQ(r.status, 401) << r.body;
@@ -89,8 +90,10 @@ TEST_F(PrincipalCache, PasswordResetIsVisibleOnTheNextRequest) {
   sleep_past_second();
   ASSERT_TRUE(s.wait_for_warm_cache(access_));
   ASSERT_EQ(s.post("/api/auth/password-reset/request", json::object{{"email", email_}}).status, 200);
-  std::string link = s.q("SELECT template_data->'variables'->>'reset_link' FROM email_logs WHERE type = 'password_reset'"
-                         " AND to_email = " + sql_quote(email_));
+  std::string link =
+      s.q("SELECT template_data->'variables'->>'reset_link' FROM email_logs WHERE type = 'password_reset'"
+          " AND to_email = " +
+          sql_quote(email_));
   auto confirm = s.post("/api/auth/password-reset/confirm",
                         json::object{{"token", query_value(link, "token")}, {"newPassword", "N3w@Passw0rd"}});
   ASSERT_EQ(confirm.status, 200) << confirm.body;
@@ -122,8 +125,7 @@ TEST_F(PrincipalCache, DeactivationInSqlEndsTheSession) {
 
 TEST_F(PrincipalCache, TokenRevokedByAnotherBackendIsRefused) {
   s.q("INSERT INTO blacklisted_tokens (id, token, expires_at, created_at) VALUES ('cmrevokedbyother0000000001', " +
-      sql_quote(access_) +
-      ", now() AT TIME ZONE 'UTC' + interval '1 hour', now() AT TIME ZONE 'UTC')");
+      sql_quote(access_) + ", now() AT TIME ZONE 'UTC' + interval '1 hour', now() AT TIME ZONE 'UTC')");
   EXPECT_TRUE(becomes_401(access_, "Token has been revoked"));
   // Only that token: another session of the same user is fine.
   auto other = s.tokens(email_, kCustomerPassword).first;

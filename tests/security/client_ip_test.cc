@@ -98,8 +98,8 @@ TEST(ClientIpRanges, SpacesSeparateEntriesAsDocumented) {
 }
 
 TEST(ClientIpRanges, BadEntriesThrow) {
-  for (const char* bad : {"not-an-ip", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/abc", "10.0.0.0/-1", "::1/129",
-                          "10.0.0/8", "10.0.0.0/8/8", "1.2.3.4, bogus", "300.1.1.1"}) {
+  for (const char* bad : {"not-an-ip", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/abc", "10.0.0.0/-1", "::1/129", "10.0.0/8",
+                          "10.0.0.0/8/8", "1.2.3.4, bogus", "300.1.1.1"}) {
     EXPECT_THROW(IpRanges::parse(bad), std::invalid_argument) << bad;
   }
   try {
@@ -183,15 +183,14 @@ TEST(ClientIpResolve, TrustedPeerPassesCfConnectingIp) {
   EXPECT_EQ(resolve_client_ip(request_from("::ffff:10.0.0.2", {{"CF-Connecting-IP", "203.0.113.9"}}), p),
             "203.0.113.9");
   // CF-Connecting-IP wins over X-Forwarded-For.
-  EXPECT_EQ(resolve_client_ip(request_from("10.0.0.2", {{"CF-Connecting-IP", "203.0.113.9"},
-                                                        {"X-Forwarded-For", "198.51.100.7"}}),
-                              p),
-            "203.0.113.9");
+  EXPECT_EQ(
+      resolve_client_ip(
+          request_from("10.0.0.2", {{"CF-Connecting-IP", "203.0.113.9"}, {"X-Forwarded-For", "198.51.100.7"}}), p),
+      "203.0.113.9");
   // A garbage CF-Connecting-IP is ignored.
   EXPECT_EQ(resolve_client_ip(request_from("10.0.0.2", {{"CF-Connecting-IP", "evil"}}), p), "10.0.0.2");
-  EXPECT_EQ(resolve_client_ip(request_from("10.0.0.2", {{"CF-Connecting-IP", "evil"},
-                                                        {"X-Forwarded-For", "198.51.100.7"}}),
-                              p),
+  EXPECT_EQ(resolve_client_ip(
+                request_from("10.0.0.2", {{"CF-Connecting-IP", "evil"}, {"X-Forwarded-For", "198.51.100.7"}}), p),
             "198.51.100.7");
   // No header: the proxy itself.
   EXPECT_EQ(resolve_client_ip(request_from("10.0.0.2", {}), p), "10.0.0.2");
@@ -200,8 +199,9 @@ TEST(ClientIpResolve, TrustedPeerPassesCfConnectingIp) {
 TEST(ClientIpResolve, ForwardedForIsReadRightToLeftSkippingTrustedHops) {
   auto p = proxies("10.0.0.0/8");
   // The client can prepend anything; only the hop our proxy saw counts.
-  EXPECT_EQ(resolve_client_ip(request_from("10.0.0.2", {{"X-Forwarded-For", "1.1.1.1, 203.0.113.5, 10.0.0.9, 10.0.0.3"}}), p),
-            "203.0.113.5");
+  EXPECT_EQ(
+      resolve_client_ip(request_from("10.0.0.2", {{"X-Forwarded-For", "1.1.1.1, 203.0.113.5, 10.0.0.9, 10.0.0.3"}}), p),
+      "203.0.113.5");
   EXPECT_EQ(resolve_client_ip(request_from("10.0.0.2", {{"X-Forwarded-For", "203.0.113.5"}}), p), "203.0.113.5");
   EXPECT_EQ(resolve_client_ip(request_from("10.0.0.2", {{"X-Forwarded-For", " 203.0.113.5 ,10.0.0.3 "}}), p),
             "203.0.113.5");
@@ -271,11 +271,14 @@ TEST(ClientIpHttp, BlockedIpIsRefusedUntilUnblocked) {
   EXPECT_TRUE(wait_until([&] {
     last = s.get("/api/banners", blocked);
     return last.status == 403;
-  })) << last.status << " " << last.body;
+  })) << last.status
+      << " " << last.body;
   EXPECT_EQ(error_type(last), "ForbiddenError") << last.body;
   // Every path, including auth, and whatever the token.
   EXPECT_EQ(s.login(s.verified_customer(), kCustomerPassword, blocked).status, 403);
   EXPECT_EQ(s.get("/api/products?limit=1", blocked).status, 403);
+  // The same address written as IPv4-mapped IPv6 is the same client.
+  EXPECT_EQ(s.get("/api/banners", {{"CF-Connecting-IP", "::ffff:203.0.113.66"}}).status, 403);
   // Others are unaffected, and so is the proxy itself.
   EXPECT_EQ(s.get("/api/banners", other).status, 200);
   EXPECT_EQ(s.get("/api/banners").status, 200);
@@ -291,6 +294,20 @@ TEST(ClientIpHttp, BlockedIpsPresentAtStartAreRefused) {
       " now() AT TIME ZONE 'UTC')");
   EXPECT_TRUE(wait_until([&] { return s.get("/api/banners", {{"CF-Connecting-IP", "203.0.113.70"}}).status == 403; }));
   EXPECT_EQ(s.get("/api/banners", {{"CF-Connecting-IP", "203.0.113.71"}}).status, 200);
+}
+
+TEST(ClientIpHttp, BlockedIpv6IsMatchedWhateverItsSpelling) {
+  // Admins type addresses by hand; the client address is normalised
+  // (lower case, zero compression), so the block list must be too.
+  AuthServer s;
+  s.config.trusted_proxies = "127.0.0.1/32";
+  s.q("INSERT INTO blocked_ips (id, ip, created_at) VALUES ('cmblockedip000000000000003', '2001:DB8:0:0::66',"
+      " now() AT TIME ZONE 'UTC')");
+  ASSERT_EQ(s.get("/api/banners", {{"CF-Connecting-IP", "2001:db8::67"}}).status, 200);
+  bool blocked = wait_until([&] {
+    return s.get("/api/banners", {{"CF-Connecting-IP", "2001:db8::66"}}).status == 403;
+  });
+  EXPECT_TRUE(blocked) << "blocked_ips holds '2001:DB8:0:0::66' but 2001:db8::66 is let through";
 }
 
 TEST(ClientIpHttp, OriginSecretLocksDownDirectAccess) {

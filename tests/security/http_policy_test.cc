@@ -51,8 +51,10 @@ TEST(HttpPolicyCors, PreflightForTheFrontendIs204) {
   EXPECT_TRUE(r.body.empty()) << r.body;
   EXPECT_EQ(r.header("access-control-allow-origin"), origin);
   EXPECT_EQ(r.header("access-control-allow-credentials"), "true");
-  EXPECT_TRUE(lists(r.header("access-control-allow-headers"), "x-auth-token")) << r.header("access-control-allow-headers");
-  EXPECT_TRUE(lists(r.header("access-control-allow-headers"), "Authorization")) << r.header("access-control-allow-headers");
+  EXPECT_TRUE(lists(r.header("access-control-allow-headers"), "x-auth-token"))
+      << r.header("access-control-allow-headers");
+  EXPECT_TRUE(lists(r.header("access-control-allow-headers"), "Authorization"))
+      << r.header("access-control-allow-headers");
   EXPECT_TRUE(lists(r.header("access-control-allow-headers"), "Content-Type"));
   EXPECT_TRUE(lists(r.header("access-control-allow-headers"), "X-Session-ID"));
   EXPECT_TRUE(lists(r.header("access-control-allow-methods"), "POST")) << r.header("access-control-allow-methods");
@@ -74,7 +76,8 @@ TEST(HttpPolicyCors, ActualResponsesCarryTheCorsHeaders) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.header("access-control-allow-origin"), origin);
   EXPECT_EQ(r.header("access-control-allow-credentials"), "true");
-  EXPECT_TRUE(lists(r.header("access-control-expose-headers"), "X-Session-ID")) << r.header("access-control-expose-headers");
+  EXPECT_TRUE(lists(r.header("access-control-expose-headers"), "X-Session-ID"))
+      << r.header("access-control-expose-headers");
   // Errors too: the browser must be able to read a 401.
   auto err = s.get("/api/auth/me", {{"Origin", origin}});
   EXPECT_EQ(err.status, 401);
@@ -113,9 +116,9 @@ TEST(HttpPolicyCors, ProductionRefusesUnknownOrigins) {
     EXPECT_EQ(preflight(s, "/api/auth/login", near).status, 403) << near;
   }
 
-  for (const std::string& good : {s.config.frontend_url, std::string("http://localhost:3000"),
-                                  std::string("https://admin.wighaven.example"),
-                                  std::string("https://staging.wighaven.example")}) {
+  for (const std::string& good :
+       {s.config.frontend_url, std::string("http://localhost:3000"), std::string("https://admin.wighaven.example"),
+        std::string("https://staging.wighaven.example")}) {
     auto ok = preflight(s, "/api/auth/login", good);
     EXPECT_EQ(ok.status, 204) << good;
     EXPECT_EQ(ok.header("access-control-allow-origin"), good);
@@ -175,7 +178,8 @@ TEST(HttpPolicyHeaders, ContentSecurityPolicyInProduction) {
 void set_maintenance(AuthServer& s, const std::string& key, bool on) {
   s.q("INSERT INTO system_settings (id, key, value, updated_at) VALUES ('cm' || substr(md5(random()::text), 1, 23), " +
       sql_quote(key) + ", " + sql_quote(on ? "true" : "false") +
-      ", now() AT TIME ZONE 'UTC') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at");
+      ", now() AT TIME ZONE 'UTC') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = "
+      "EXCLUDED.updated_at");
 }
 
 TEST(HttpPolicyMaintenance, MaintenanceModeClosesTheShopButNotItsEssentials) {
@@ -190,7 +194,8 @@ TEST(HttpPolicyMaintenance, MaintenanceModeClosesTheShopButNotItsEssentials) {
   ASSERT_TRUE(wait_until([&] {
     closed = s.get("/api/products");
     return closed.status == 503;
-  })) << closed.status << " " << closed.body;
+  })) << closed.status
+      << " " << closed.body;
   EXPECT_EQ(closed.header("retry-after"), "3600");
   auto v = closed.json();
   EXPECT_EQ(v.at("success"), false);
@@ -200,16 +205,16 @@ TEST(HttpPolicyMaintenance, MaintenanceModeClosesTheShopButNotItsEssentials) {
   expect_security_headers(closed, false, "503");
 
   // What the storefront needs to show the maintenance page stays open.
-  for (const char* open : {"/api/settings/public", "/api/products/categories", "/api/currency/rates", "/api/health",
-                           "/healthz"}) {
+  for (const char* open :
+       {"/api/settings/public", "/api/products/categories", "/api/currency/rates", "/api/health", "/healthz"}) {
     auto r = s.get(open);
     EXPECT_EQ(r.status, 200) << open << ": " << r.body;
   }
   EXPECT_EQ(s.get("/api/banners").status, 503);
   EXPECT_EQ(s.post("/api/auth/register", json::object{{"email", "during.maintenance@example.com"},
-                                                     {"password", "Str0ng@Pass"},
-                                                     {"firstName", "Ama"},
-                                                     {"lastName", "Mensah"}})
+                                                      {"password", "Str0ng@Pass"},
+                                                      {"firstName", "Ama"},
+                                                      {"lastName", "Mensah"}})
                 .status,
             503);
 
