@@ -177,16 +177,12 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
         co_await send_error(bhttp::status::bad_request);
       break;
     }
+    // While busy, a drain lets this request finish instead of cancelling it.
     s->busy = true;
-    ++busy_;
     struct BusyGuard {
       Session* s;
-      std::atomic<int>& busy;
-      ~BusyGuard() {
-        s->busy = false;
-        --busy;
-      }
-    } guard{s.get(), busy_};
+      ~BusyGuard() { s->busy = false; }
+    } guard{s.get()};
 
     if (!parser.is_done()) {
       stream.expires_after(options_.read_timeout);

@@ -58,7 +58,6 @@ class Server {
   unsigned short port_ = 0;
   std::atomic<bool> draining_{false};
   std::atomic<int> active_{0};
-  std::atomic<int> busy_{0};
   std::mutex sessions_mu_;
   std::set<std::shared_ptr<Session>> sessions_;
 };
