@@ -21,7 +21,8 @@ Task<void> reload_blocked_ips(db::Connection& c, Services& s) {
   auto r = co_await c.exec("SELECT ip FROM blocked_ips", {}, kStatementTimeout);
   std::unordered_set<std::string> ips;
   // Stored as typed by an admin: compare in the normalised form requests use.
-  for (int i = 0; i < r.rows(); ++i) ips.emplace(security::normalize_ip(r.get(i, 0)).value_or(std::string(r.get(i, 0))));
+  for (int i = 0; i < r.rows(); ++i)
+    ips.emplace(security::normalize_ip(r.get(i, 0)).value_or(std::string(r.get(i, 0))));
   s.site.set_blocked(std::move(ips));
 }
 

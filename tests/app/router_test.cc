@@ -21,8 +21,14 @@ Task<http::Response> respond(std::string body) {
 TEST(RouterTest, LiteralSegmentsWinOverCaptures) {
   Router router;
   int hit = 0;
-  router.add("GET", "/api/products/:id", [&](Context&) { hit = 1; return respond("id"); });
-  router.add("GET", "/api/products/search", [&](Context&) { hit = 2; return respond("search"); });
+  router.add("GET", "/api/products/:id", [&](Context&) {
+    hit = 1;
+    return respond("id");
+  });
+  router.add("GET", "/api/products/search", [&](Context&) {
+    hit = 2;
+    return respond("search");
+  });
   Services services{Config{}};
   auto req = make("GET", {"api", "products", "search"});
   Context ctx(req, services);

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <memory>
 #include <cctype>
+#include <memory>
 #include <string>
 
 #include "support/http_client.h"

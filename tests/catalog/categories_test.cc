@@ -17,7 +17,8 @@ TEST_F(Categories, ShopFilterListsActiveCategoriesWithProductCounts) {
     std::string slug = str(o.at("id"));
     EXPECT_EQ(o.at("count").as_int64(),
               qn("SELECT count(*) FROM products p JOIN categories c ON c.id=p.category_id WHERE p.is_active AND "
-                 "c.slug='" + slug + "'"));
+                 "c.slug='" +
+                 slug + "'"));
     EXPECT_EQ(str(o.at("label")), q("SELECT name FROM categories WHERE slug='" + slug + "'"));
   }
   std::string inactive = q("SELECT slug FROM categories WHERE NOT is_active LIMIT 1");

@@ -25,9 +25,8 @@ TEST_F(StorefrontContent, BannersAreTheActiveOnesInPriorityOrder) {
 
 TEST_F(StorefrontContent, PublicSettingsAreWhitelistedAndTyped) {
   auto data = ok("/api/settings/public").at("data").as_object();
-  const std::set<std::string> allowed{"siteName",         "supportEmail",          "socialLinks",
-                                      "paymentMethods",   "shippingFlatRate",      "freeShippingThreshold",
-                                      "maintenanceMode",  "currency"};
+  const std::set<std::string> allowed{"siteName",         "supportEmail",          "socialLinks",     "paymentMethods",
+                                      "shippingFlatRate", "freeShippingThreshold", "maintenanceMode", "currency"};
   for (const auto& kv : data) EXPECT_TRUE(allowed.count(std::string(kv.key()))) << kv.key();
   EXPECT_FALSE(data.contains("taxRate")) << "non-public settings must not leak";
   EXPECT_TRUE(data.at("maintenanceMode").is_bool());
@@ -54,9 +53,9 @@ TEST_F(StorefrontContent, CurrencyRatesSupportedAndConvert) {
   EXPECT_DOUBLE_EQ(c.at("converted").to_number<double>(), std::round(250 * usd * 100) / 100);
   auto back = ok("/api/currency/convert?amount=10&from=usd&to=ghs").at("data").as_object();
   EXPECT_DOUBLE_EQ(back.at("converted").to_number<double>(), std::round(10 / usd * 100) / 100);
-  for (std::string bad : {"/api/currency/convert", "/api/currency/convert?amount=-1&from=GHS&to=USD",
-                                "/api/currency/convert?amount=x&from=GHS&to=USD",
-                                "/api/currency/convert?amount=1&from=GHS&to=XYZ"}) {
+  for (std::string bad :
+       {"/api/currency/convert", "/api/currency/convert?amount=-1&from=GHS&to=USD",
+        "/api/currency/convert?amount=x&from=GHS&to=USD", "/api/currency/convert?amount=1&from=GHS&to=XYZ"}) {
     auto r = get(bad);
     EXPECT_EQ(r.status, 400) << bad;
     EXPECT_EQ(r.json().at("success"), false);

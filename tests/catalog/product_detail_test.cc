@@ -22,8 +22,8 @@ TEST_F(ProductDetail, ReturnsProductCategoryActiveVariantsAndStats) {
   EXPECT_EQ(str(d.at("id")), id);
   EXPECT_TRUE(is_money(d.at("basePrice")));
   const auto& cat = d.at("category").as_object();
-  for (const char* k : {"id", "name", "slug", "description", "image", "isActive", "isFeatured", "type", "createdAt",
-                        "updatedAt"}) {
+  for (const char* k :
+       {"id", "name", "slug", "description", "image", "isActive", "isFeatured", "type", "createdAt", "updatedAt"}) {
     EXPECT_TRUE(cat.contains(k)) << k;
   }
   const auto& variants = d.at("variants").as_array();
@@ -51,8 +51,8 @@ TEST_F(ProductDetail, ReturnsProductCategoryActiveVariantsAndStats) {
 TEST_F(ProductDetail, MissingOrInactiveProductsAre404) {
   std::string inactive = q("SELECT id FROM products WHERE NOT is_active ORDER BY id LIMIT 1");
   ASSERT_FALSE(inactive.empty());
-  for (const auto& id : {inactive, std::string("cnosuchproduct000000000000"), std::string("bad%20id"),
-                               std::string(40, 'x')}) {
+  for (const auto& id :
+       {inactive, std::string("cnosuchproduct000000000000"), std::string("bad%20id"), std::string(40, 'x')}) {
     auto r = get("/api/products/" + id);
     EXPECT_EQ(r.status, 404) << id;
     EXPECT_EQ(str(r.json().at("error").at("message")), "Product not found");
@@ -76,8 +76,9 @@ TEST_F(ProductDetail, VariantsRouteSortsByPriceAndHidesInactive) {
 }
 
 TEST_F(ProductDetail, SingleVariantIncludesItsProduct) {
-  std::string vid = q("SELECT v.id FROM variants v JOIN products p ON p.id=v.product_id "
-                      "WHERE v.is_active AND p.is_active ORDER BY v.id LIMIT 1");
+  std::string vid =
+      q("SELECT v.id FROM variants v JOIN products p ON p.id=v.product_id "
+        "WHERE v.is_active AND p.is_active ORDER BY v.id LIMIT 1");
   auto d = ok("/api/variants/" + vid).at("data").as_object();
   EXPECT_EQ(str(d.at("id")), vid);
   EXPECT_EQ(str(d.at("sku")), q("SELECT sku FROM variants WHERE id='" + vid + "'"));

@@ -9,10 +9,10 @@ namespace json = boost::json;
 
 using ProductsList = CatalogApi;
 
-const std::set<std::string> kItemKeys{"id",       "name",       "description",  "basePrice", "categoryId",
-                                      "category", "images",     "isActive",     "isFeatured", "variantCount",
+const std::set<std::string> kItemKeys{"id",         "name",      "description", "basePrice",  "categoryId",
+                                      "category",   "images",    "isActive",    "isFeatured", "variantCount",
                                       "totalStock", "createdAt", "updatedAt",   "variants"};
-const std::set<std::string> kVariantKeys{"id",    "price",   "stock", "sku",  "images",
+const std::set<std::string> kVariantKeys{"id",    "price",  "stock",   "sku",  "images",
                                          "color", "length", "texture", "size", "isActive"};
 
 std::set<std::string> keys(const json::object& o) {
@@ -89,8 +89,9 @@ TEST_F(ProductsList, PagesCoverEveryProductExactlyOnce) {
 }
 
 TEST_F(ProductsList, CategoryFiltersBySlugOrId) {
-  std::string slug = q("SELECT c.slug FROM categories c JOIN products p ON p.category_id=c.id "
-                       "WHERE c.is_active AND p.is_active GROUP BY c.slug ORDER BY count(*) DESC LIMIT 1");
+  std::string slug =
+      q("SELECT c.slug FROM categories c JOIN products p ON p.category_id=c.id "
+        "WHERE c.is_active AND p.is_active GROUP BY c.slug ORDER BY count(*) DESC LIMIT 1");
   std::string id = q("SELECT id FROM categories WHERE slug='" + slug + "'");
   long long expected = qn("SELECT count(*) FROM products WHERE is_active AND category_id='" + id + "'");
   auto by_slug = ok("/api/products?limit=100&category=" + slug).at("data").as_object();
@@ -125,11 +126,11 @@ TEST_F(ProductsList, InStockKeepsProductsWithAnActiveVariantInStock) {
 
 TEST_F(ProductsList, SearchMatchesNamesCategoriesAndVariants) {
   auto data = ok("/api/products?limit=100&search=WaVe").at("data").as_object();
-  long long expected = qn(
-      "SELECT count(*) FROM products p JOIN categories c ON c.id=p.category_id WHERE p.is_active AND ("
-      "p.name ILIKE '%wave%' OR p.description ILIKE '%wave%' OR c.name ILIKE '%wave%' OR EXISTS (SELECT 1 FROM "
-      "variants v WHERE v.product_id=p.id AND (v.color ILIKE '%wave%' OR v.texture ILIKE '%wave%' OR "
-      "v.length ILIKE '%wave%' OR v.sku ILIKE '%wave%')))");
+  long long expected =
+      qn("SELECT count(*) FROM products p JOIN categories c ON c.id=p.category_id WHERE p.is_active AND ("
+         "p.name ILIKE '%wave%' OR p.description ILIKE '%wave%' OR c.name ILIKE '%wave%' OR EXISTS (SELECT 1 FROM "
+         "variants v WHERE v.product_id=p.id AND (v.color ILIKE '%wave%' OR v.texture ILIKE '%wave%' OR "
+         "v.length ILIKE '%wave%' OR v.sku ILIKE '%wave%')))");
   EXPECT_GT(expected, 0);
   EXPECT_EQ(data.at("total").as_int64(), expected);
   // LIKE wildcards typed by a user are literal.
@@ -165,9 +166,10 @@ TEST_F(ProductsList, PopularSortsByUnitsSold) {
   auto products = ok("/api/products?limit=20&sort=popular").at("data").at("products").as_array();
   std::vector<long long> sold;
   for (const auto& p : products) {
-    sold.push_back(qn("SELECT COALESCE(sum(oi.quantity),0) FROM order_items oi JOIN variants v ON v.id=oi.variant_id "
-                      "JOIN orders o ON o.id=oi.order_id AND o.status<>'cancelled' WHERE v.product_id='" +
-                      str(p.at("id")) + "'"));
+    sold.push_back(
+        qn("SELECT COALESCE(sum(oi.quantity),0) FROM order_items oi JOIN variants v ON v.id=oi.variant_id "
+           "JOIN orders o ON o.id=oi.order_id AND o.status<>'cancelled' WHERE v.product_id='" +
+           str(p.at("id")) + "'"));
   }
   EXPECT_TRUE(std::is_sorted(sold.rbegin(), sold.rend()));
   EXPECT_GT(sold.front(), sold.back()) << "the seed's orders give a clear best seller";
@@ -180,11 +182,10 @@ TEST_F(ProductsList, PopularSortsByUnitsSold) {
 }
 
 TEST_F(ProductsList, BadParametersAreA400ListingEachField) {
-  for (std::string target :
-       {"/api/products?page=0", "/api/products?page=abc", "/api/products?page=-1", "/api/products?limit=101",
-        "/api/products?minPrice=abc", "/api/products?maxPrice=-5", "/api/products?minPrice=1.234",
-        "/api/products?sort=bogus", "/api/products?inStock=yes", "/api/products?page=1&page=2",
-        "/api/products?search=%C3%28"}) {
+  for (std::string target : {"/api/products?page=0", "/api/products?page=abc", "/api/products?page=-1",
+                             "/api/products?limit=101", "/api/products?minPrice=abc", "/api/products?maxPrice=-5",
+                             "/api/products?minPrice=1.234", "/api/products?sort=bogus", "/api/products?inStock=yes",
+                             "/api/products?page=1&page=2", "/api/products?search=%C3%28"}) {
     auto r = get(target);
     EXPECT_EQ(r.status, 400) << target;
     auto err = r.json().at("error").as_object();

@@ -13,11 +13,25 @@ namespace wh {
 namespace {
 
 // Every variable Config::from_env reads.
-const std::vector<std::string> kVars = {
-    "HOST", "PORT", "WH_THREADS", "NODE_ENV", "HTTP_READ_TIMEOUT_S", "HTTP_IDLE_TIMEOUT_S", "SHUTDOWN_GRACE_S",
-    "HTTP_MAX_HEADER_BYTES", "HTTP_MAX_BODY_BYTES", "DEBUG_QUERY_HEADERS", "ACCESS_LOG", "FRONTEND_URL",
-    "DATABASE_URL", "DB_POOL_SIZE", "DB_ACQUIRE_TIMEOUT_MS", "DB_CONNECT_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS",
-    "DB_CONNECT_RETRIES", "JWT_SECRET"};
+const std::vector<std::string> kVars = {"HOST",
+                                        "PORT",
+                                        "WH_THREADS",
+                                        "NODE_ENV",
+                                        "HTTP_READ_TIMEOUT_S",
+                                        "HTTP_IDLE_TIMEOUT_S",
+                                        "SHUTDOWN_GRACE_S",
+                                        "HTTP_MAX_HEADER_BYTES",
+                                        "HTTP_MAX_BODY_BYTES",
+                                        "DEBUG_QUERY_HEADERS",
+                                        "ACCESS_LOG",
+                                        "FRONTEND_URL",
+                                        "DATABASE_URL",
+                                        "DB_POOL_SIZE",
+                                        "DB_ACQUIRE_TIMEOUT_MS",
+                                        "DB_CONNECT_TIMEOUT_MS",
+                                        "DB_STATEMENT_TIMEOUT_MS",
+                                        "DB_CONNECT_RETRIES",
+                                        "JWT_SECRET"};
 
 // Clears the variables for the test and restores the previous values after it.
 class ConfigTest : public ::testing::Test {
@@ -31,8 +45,10 @@ class ConfigTest : public ::testing::Test {
   }
   void TearDown() override {
     for (const auto& [k, v] : saved_) {
-      if (v) setenv(k.c_str(), v->c_str(), 1);
-      else unsetenv(k.c_str());
+      if (v)
+        setenv(k.c_str(), v->c_str(), 1);
+      else
+        unsetenv(k.c_str());
     }
   }
   static void set(const char* k, const char* v) { setenv(k, v, 1); }

@@ -137,8 +137,9 @@ TEST(MigrationsTest, LegacyPrismaDatabaseIsAdopted) {
   EXPECT_EQ(test::sql(scratch.name(), "SELECT password FROM users WHERE email = 'legacy.customer@example.com'"),
             "$2a$10$LegacySaltWigHaven012u/zCExC6RhKfvoUke93uL3MPDmk6bq0W");
   EXPECT_EQ(test::sql(scratch.name(), "SELECT count(*) FROM users"), "1");
-  EXPECT_EQ(test::sql(scratch.name(), "SELECT name || '|' || base_price FROM products WHERE id = 'ckleg0000prd000000000001'"),
-            "Brazilian Body Wave Lace Front|1250.00");
+  EXPECT_EQ(
+      test::sql(scratch.name(), "SELECT name || '|' || base_price FROM products WHERE id = 'ckleg0000prd000000000001'"),
+      "Brazilian Body Wave Lace Front|1250.00");
   EXPECT_EQ(test::sql(scratch.name(),
                       "SELECT sku || '|' || stock || '|' || reserved_stock FROM variants"
                       " WHERE id = 'ckleg0000var000000000001'"),

@@ -48,8 +48,8 @@ TEST(SeedTest, SmallSeedFillsTheTables) {
   // Every product has at least one variant and a category that exists.
   EXPECT_EQ(count(scratch.name(), "products p WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id)"),
             0);
-  EXPECT_EQ(count(scratch.name(), "products p WHERE NOT EXISTS (SELECT 1 FROM categories c WHERE c.id = p.category_id)"),
-            0);
+  EXPECT_EQ(
+      count(scratch.name(), "products p WHERE NOT EXISTS (SELECT 1 FROM categories c WHERE c.id = p.category_id)"), 0);
   // Ids are cuid-shaped.
   EXPECT_EQ(count(scratch.name(), "products WHERE id !~ '^c[0-9a-z]{24}$'"), 0);
 }

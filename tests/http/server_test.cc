@@ -147,17 +147,19 @@ TEST_F(ServerTest, HeaderJustBelowTheLimitIsAccepted) {
 
 TEST_F(ServerTest, DeclaredBodyLargerThanTheLimitGets413) {
   // max_body_bytes is 1024 for this suite.
-  std::string req = "POST /api/products HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    "Content-Length: 4096\r\n\r\n" +
-                    std::string(4096, 'x');
+  std::string req =
+      "POST /api/products HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+      "Content-Length: 4096\r\n\r\n" +
+      std::string(4096, 'x');
   std::string out = raw_exchange(port(), req, 5000);
   EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out.substr(0, 300);
 }
 
 TEST_F(ServerTest, ChunkedBodyLargerThanTheLimitGets413) {
-  std::string req = "POST /api/products HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    "Transfer-Encoding: chunked\r\n\r\n1000\r\n" +
-                    std::string(4096, 'x') + "\r\n0\r\n\r\n";
+  std::string req =
+      "POST /api/products HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n1000\r\n" +
+      std::string(4096, 'x') + "\r\n0\r\n\r\n";
   std::string out = raw_exchange(port(), req, 5000);
   EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out.substr(0, 300);
 }
@@ -179,8 +181,8 @@ TEST_F(ServerTest, ValidRequestIdIsEchoed) {
 
 TEST_F(ServerTest, InvalidRequestIdIsReplaced) {
   const std::regex generated("[0-9a-f]{16}");
-  for (const std::string& bad : {std::string("has space"), std::string(100, 'a'), std::string("a;b"),
-                                 std::string("<script>")}) {
+  for (const std::string& bad :
+       {std::string("has space"), std::string(100, 'a'), std::string("a;b"), std::string("<script>")}) {
     auto r = HttpClient(port()).get("/healthz", {{"X-Request-Id", bad}});
     EXPECT_NE(r.header("x-request-id"), bad);
     EXPECT_TRUE(std::regex_match(r.header("x-request-id"), generated)) << r.header("x-request-id");
@@ -249,8 +251,8 @@ TEST(ServerTimeoutTest, IdleAndSlowClientsAreDisconnected) {
 
   // A body shorter than its Content-Length.
   t0 = Clock::now();
-  std::string body = raw_exchange(
-      app.port(), "POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":", 10000);
+  std::string body =
+      raw_exchange(app.port(), "POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":", 10000);
   EXPECT_EQ(body.find("HTTP/1.1 404"), std::string::npos) << "an incomplete body was dispatched: " << body;
   EXPECT_LT(Clock::now() - t0, 5s) << "an unfinished body kept the connection open";
 
@@ -287,8 +289,8 @@ class LockedTable {
 // Waits until some backend of `db` is blocked on a lock.
 bool wait_for_lock_waiter(const std::string& db) {
   for (int i = 0; i < 500; ++i) {
-    if (sql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db +
-                            "' AND wait_event_type = 'Lock'") != "0") {
+    if (sql("postgres",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db + "' AND wait_event_type = 'Lock'") != "0") {
       return true;
     }
     std::this_thread::sleep_for(10ms);

@@ -12,7 +12,8 @@ namespace {
 
 std::string env_or_throw(const char* name) {
   const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') throw std::runtime_error(std::string(name) + " is not set: run the tests via ./test.sh");
+  if (v == nullptr || *v == '\0')
+    throw std::runtime_error(std::string(name) + " is not set: run the tests via ./test.sh");
   return v;
 }
 
