@@ -138,8 +138,8 @@ Task<Response> register_user(Context& ctx) {
   BodyReader in(body);
   auto email = in.email();
   auto pass = in.new_password("password", "password");
-  auto first = in.name("firstName", "First name");
-  auto last = in.name("lastName", "Last name");
+  auto first = in.name("firstName");
+  auto last = in.name("lastName");
   auto phone = in.phone();
   in.finish();
 

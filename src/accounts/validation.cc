@@ -103,7 +103,7 @@ std::optional<std::string> BodyReader::new_password(std::string_view field, std:
   return ok ? p : std::nullopt;
 }
 
-std::optional<std::string> BodyReader::name(std::string_view field, std::string_view label) {
+std::optional<std::string> BodyReader::name(std::string_view field) {
   auto n = string(field, true, "This field is required");
   if (!n) return std::nullopt;
   if (n->size() > 100) {
@@ -116,7 +116,6 @@ std::optional<std::string> BodyReader::name(std::string_view field, std::string_
       return std::nullopt;
     }
   }
-  (void)label;
   return n;
 }
 

@@ -28,7 +28,7 @@ class BodyReader {
   // upper-case letter, a digit and one of @$!%*?&#.
   std::optional<std::string> new_password(std::string_view field, std::string_view label);
   // Letters, spaces and hyphens, 1-100 characters.
-  std::optional<std::string> name(std::string_view field, std::string_view label);
+  std::optional<std::string> name(std::string_view field);
   // Optional E.164 phone; "" and null mean none.
   std::optional<std::string> phone(std::string_view field = "phone");
   bool boolean(std::string_view field, bool fallback);
