@@ -82,11 +82,20 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 App::~App() { stop(); }
 
 void App::start() {
-  impl_->server.start();
   asio::co_spawn(impl_->io, run_state_sync(impl_->io.get_executor(), impl_->services), asio::detached);
   for (int i = 0; i < impl_->threads; ++i) {
     impl_->workers.emplace_back([this] { impl_->io.run(); });
   }
+  // Blocked IPs and maintenance mode hold from the first request on: give the
+  // change listener a moment for its first load before accepting. If the
+  // database is down we serve anyway (health checks must answer) and tokens
+  // are checked against the database until the listener is live.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (!impl_->services.auth.live.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!impl_->services.auth.live.load()) log::warn("serving before the change listener has loaded");
+  impl_->server.start();
 }
 
 unsigned short App::port() const { return impl_->server.port(); }
