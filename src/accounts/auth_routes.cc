@@ -131,6 +131,19 @@ constexpr const char* kInsertUser =
 
 constexpr const char* kDeleteVerificationTokens = "DELETE FROM email_verification_tokens WHERE user_id = $1";
 
+// Replaces the user's verification tokens with a fresh one and queues the
+// e-mail carrying it, in one transaction.
+Task<void> send_new_verification(Context& ctx, std::string user_id, std::string email, std::string name) {
+  auto token = new_one_time_token();
+  co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
+    db::Params del{user_id};
+    co_await tx.query(kDeleteVerificationTokens, std::move(del));
+    db::Params ins{new_cuid(), user_id, token.hash};
+    co_await tx.query(kInsertVerificationToken, std::move(ins));
+    co_await tx.query(kQueueEmailSql, queue_email_params(verification_email(ctx, email, name, token.raw)));
+  });
+}
+
 Task<Response> register_user(Context& ctx) {
   app::enforce_rate_limit(ctx, limits::kRegister, ctx.req.client_ip,
                           "Too many registration attempts. Please try again in 1 hour.");
@@ -152,16 +165,7 @@ Task<Response> register_user(Context& ctx) {
           409);
     }
     // Registered but never verified: send a fresh link, issue nothing.
-    std::string user_id(existing.get(0, 0));
-    std::string name(existing.get(0, 8));
-    auto token = new_one_time_token();
-    co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
-      db::Params del{user_id};
-      co_await tx.query(kDeleteVerificationTokens, std::move(del));
-      db::Params ins{new_cuid(), user_id, token.hash};
-      co_await tx.query(kInsertVerificationToken, std::move(ins));
-      co_await tx.query(kQueueEmailSql, queue_email_params(verification_email(ctx, *email, name, token.raw)));
-    });
+    co_await send_new_verification(ctx, std::string(existing.get(0, 0)), *email, std::string(existing.get(0, 8)));
     co_return message(
         "Account already exists but was not verified. A new verification link has been sent to your email.");
   }
@@ -514,15 +518,7 @@ Task<Response> resend_verification(Context& ctx) {
   db::Params find{*email};
   auto r = co_await ctx.db().query(kUnverifiedActiveUser, std::move(find));
   if (!r.empty()) {
-    std::string user_id(r.get(0, 0)), name(r.get(0, 1));
-    auto token = new_one_time_token();
-    co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
-      db::Params del{user_id};
-      co_await tx.query(kDeleteVerificationTokens, std::move(del));
-      db::Params ins{new_cuid(), user_id, token.hash};
-      co_await tx.query(kInsertVerificationToken, std::move(ins));
-      co_await tx.query(kQueueEmailSql, queue_email_params(verification_email(ctx, *email, name, token.raw)));
-    });
+    co_await send_new_verification(ctx, std::string(r.get(0, 0)), *email, std::string(r.get(0, 1)));
   }
   // The same answer whether or not the account exists or is verified.
   co_return message("If an unverified account exists for this email, a verification link has been sent.");
