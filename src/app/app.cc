@@ -128,6 +128,8 @@ void App::wait_for_signal() {
 
 int serve(const Config& config) {
   if (config.database_url.empty()) throw std::runtime_error("DATABASE_URL is not set");
+  // An empty or short secret would let anyone forge tokens.
+  if (config.jwt_secret.size() < 32) throw std::runtime_error("JWT_SECRET must be set to at least 32 characters");
   log::init(true);
   long fds = http::raise_open_file_limit();
   App app(config);

@@ -162,6 +162,16 @@ TEST(CliTest, ServeWithoutDatabaseUrlFails) {
   EXPECT_NE(r.err.find("DATABASE_URL"), std::string::npos) << r.err;
 }
 
+TEST(CliTest, ServeRefusesAMissingOrShortJwtSecret) {
+  for (std::optional<std::string> secret : {std::optional<std::string>(), std::optional<std::string>("short")}) {
+    auto r = run({"serve"}, {{"DATABASE_URL", db_url("postgres")}, {"JWT_SECRET", secret}, {"PORT", "0"}},
+                 std::chrono::seconds(30));
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.exit_code, -1) << "serve started with an unusable JWT secret";
+    EXPECT_NE(r.err.find("JWT_SECRET"), std::string::npos) << r.err;
+  }
+}
+
 TEST(CliTest, BadEnvironmentIsReported) {
   auto r = run({"migrate"}, {{"PORT", "abc"}, {"DATABASE_URL", db_url("postgres")}});
   EXPECT_NE(r.exit_code, 0);
