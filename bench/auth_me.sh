@@ -7,27 +7,12 @@
 # bearer token. Prints requests/s, p50, p99, errors and the DB statements one
 # warm request makes (X-DB-Statements). Traffic stays on 127.0.0.1.
 source "$(dirname "$0")/../scripts/common.sh"
-ensure_packages wrk curl
-
-CONNS="${1:-1000}"
-DURATION="${2:-30s}"
-BIN="$ROOT/build/release/wighaven"
-[ -x "$BIN" ] || die "build first: ./run.sh (or cmake --build build/release)"
-export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:${WH_LOCAL_PG_PORT:-54329}/wighaven}"
-export JWT_SECRET="${JWT_SECRET:-bench-secret-0123456789-0123456789-0123456789}"
-PORT="$(free_port)"
+source "$(dirname "$0")/common.sh"
 EMAIL="$(psql -X -tA "$DATABASE_URL" -c "SELECT email FROM users WHERE role='customer' AND email_verified AND is_active ORDER BY email LIMIT 1")"
-
-# The general per-IP limit would throttle a single-IP load generator.
-RATE_LIMITS=false ACCESS_LOG=0 DEBUG_QUERY_HEADERS=1 PORT="$PORT" HOST=127.0.0.1 "$BIN" serve >/tmp/wighaven-bench.log 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
 TOKEN="$(curl -s -X POST "http://127.0.0.1:$PORT/api/auth/login" -H 'content-type: application/json' \
   -d "{\"email\":\"$EMAIL\",\"password\":\"Customer@123\"}" | grep -o '"accessToken":"[^"]*"' | cut -d'"' -f4)"
 [ -n "$TOKEN" ] || die "login failed for $EMAIL"
-sleep 1  # let the change listener go live so the cache is trusted
 curl -s -o /dev/null "http://127.0.0.1:$PORT/api/auth/me" -H "Authorization: Bearer $TOKEN"
 STMTS="$(curl -s -D - -o /dev/null "http://127.0.0.1:$PORT/api/auth/me" -H "Authorization: Bearer $TOKEN" |
   tr -d '\r' | awk -F': ' 'tolower($1)=="x-db-statements"{print $2}')"
