@@ -11,22 +11,12 @@
 
 #include "accounts/auth_test_support.h"
 #include "core/crypto.h"
+#include "support/json_checks.h"
 
 namespace wh::test::auth {
 namespace {
 
 constexpr const char* kNewPassword = "N3w@Passw0rd";
-
-bool is_iso_ms(const json::value& v) {
-  if (!v.is_string()) return false;
-  std::string_view s = v.as_string();
-  static constexpr std::string_view shape = "dddd-dd-ddTdd:dd:dd.dddZ";
-  if (s.size() != shape.size()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (shape[i] == 'd' ? !std::isdigit(static_cast<unsigned char>(s[i])) : s[i] != shape[i]) return false;
-  }
-  return true;
-}
 
 bool looks_like_jwt(const json::value& v) {
   if (!v.is_string()) return false;
@@ -50,8 +40,8 @@ void expect_user_object(const json::value& u, const std::string& email) {
   EXPECT_TRUE(o.at("id").is_string());
   EXPECT_TRUE(o.at("emailVerified").is_bool());
   EXPECT_TRUE(o.at("isActive").is_bool());
-  EXPECT_TRUE(is_iso_ms(o.at("createdAt"))) << o.at("createdAt");
-  EXPECT_TRUE(is_iso_ms(o.at("updatedAt"))) << o.at("updatedAt");
+  EXPECT_TRUE(is_iso_time(o.at("createdAt"))) << o.at("createdAt");
+  EXPECT_TRUE(is_iso_time(o.at("updatedAt"))) << o.at("updatedAt");
 }
 
 void expect_unauthorized(const HttpResult& r, const std::string& message) {
