@@ -10,7 +10,4 @@ namespace wh::app {
 
 Task<http::Response> dispatch(const Router& router, Services& services, http::Request& req);
 
-// The old backend's error envelope for an ApiError-like failure.
-http::Response error_response(int status, std::string_view type, std::string_view message);
-
 }  // namespace wh::app

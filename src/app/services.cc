@@ -31,6 +31,7 @@ Services::Services(Config c)
     : config(std::move(c)),
       auth(config.principal_cache_ttl, 100000),
       limiter(200000),
+      general_limit(security::limits::general(config.rate_limit_max)),
       client_ip(client_ip_policy(config)),
       cors(config) {}
 

@@ -27,6 +27,7 @@ struct Services {
   accounts::AuthState auth;
   security::SiteState site;
   security::RateLimiter limiter;
+  security::RatePolicy general_limit;  // RATE_LIMIT_MAX_REQUESTS per IP per 15 min
   security::ClientIpPolicy client_ip;
   security::CorsPolicy cors;
   BlockingPool blocking{2};  // bcrypt and other CPU-heavy work

@@ -5,6 +5,8 @@
 
 namespace wh {
 
+// Lower-case hex of arbitrary bytes.
+std::string to_hex(std::string_view bytes);
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 // Constant-time equality of two strings (length is not secret).

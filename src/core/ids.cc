@@ -1,5 +1,7 @@
 #include "core/ids.h"
 
+#include "core/crypto.h"
+
 #include <openssl/rand.h>
 
 #include <atomic>
@@ -45,14 +47,7 @@ std::string random_hex(std::size_t bytes) {
   if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
     throw std::runtime_error("RAND_bytes failed");
   }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char c : raw) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out;
+  return to_hex(raw);
 }
 
 }  // namespace wh

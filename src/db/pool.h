@@ -65,7 +65,6 @@ class Pool {
   // the database cannot be reached.
   Task<Lease> acquire();
   PoolStats stats() const;
-  const PoolOptions& options() const { return options_; }
   // Client-side bound for one statement: the server's statement_timeout plus slack.
   std::chrono::milliseconds statement_deadline() const;
 

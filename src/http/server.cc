@@ -6,8 +6,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
-#include <random>
 
+#include "core/ids.h"
 #include "core/log.h"
 
 namespace wh::http {
@@ -40,18 +40,6 @@ const char* protocol_error_body(bhttp::status status) {
     default:
       return R"({"success":false,"error":{"type":"BadRequestError","message":"Malformed HTTP request"}})";
   }
-}
-
-std::string random_request_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string id(16, '0');
-  auto v = rng();
-  for (auto& c : id) {
-    c = hex[v & 15];
-    v >>= 4;
-  }
-  return id;
 }
 
 bool valid_request_id(std::string_view v) {
@@ -207,7 +195,7 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
       break;
     }
     auto rid = req.header("x-request-id");
-    req.request_id = (rid && valid_request_id(*rid)) ? std::string(*rid) : random_request_id();
+    req.request_id = (rid && valid_request_id(*rid)) ? std::string(*rid) : random_hex(8);
 
     Response res = co_await handler_(req);
 
