@@ -91,7 +91,6 @@ void finish_headers(Context& ctx, const http::Request& req, http::Response& res)
 
 }  // namespace
 
-
 Task<http::Response> dispatch(const Router& router, Services& services, http::Request& req) {
   auto t0 = Clock::now();
   Context ctx(req, services);
