@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds the test build (ASan/UBSan), starts a
 # throwaway PostgreSQL on a free port, prepares the test databases and runs
-# every test through ctest. Exits non-zero on any failure.
+# every test through ctest. Exits non-zero on any failure. Extra arguments go
+# to ctest, e.g. `./test.sh -R Pool` runs only the matching tests.
 source "$(dirname "$0")/scripts/common.sh"
 
 ensure_packages
@@ -37,4 +38,4 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 log "running tests"
 cd "$ROOT/build/test"
-ctest --output-on-failure -j "$(nproc)" --timeout 300
+ctest --output-on-failure -j "$(nproc)" --timeout 300 "$@"
