@@ -5,10 +5,10 @@
 #include <exception>
 #include <string>
 
-#include "app/app.h"
 #include "core/config.h"
 #include "db/migrations.h"
 #include "db/seed.h"
+#include "server/app.h"
 
 namespace {
 
@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   try {
     wh::Config config = wh::Config::from_env();
     std::string cmd = argv[1];
-    if (cmd == "serve") return wh::app::serve(config);
+    if (cmd == "serve") return wh::server::serve(config);
     if (cmd == "migrate") return run_migrate(config);
     if (cmd == "seed") return run_seed(config, argc, argv);
     std::fprintf(stderr, "wighaven: unknown command '%s'\n%s", cmd.c_str(), kUsage);

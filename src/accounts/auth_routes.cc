@@ -9,8 +9,7 @@
 #include "accounts/tokens.h"
 #include "accounts/user_json.h"
 #include "accounts/validation.h"
-#include "app/rate_limit.h"
-#include "app/respond.h"
+#include "core/blocking.h"
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/ids.h"
@@ -18,12 +17,15 @@
 #include "core/password.h"
 #include "db/pool.h"
 #include "security/http_policy.h"
+#include "security/route_limit.h"
+#include "security/site_state.h"
+#include "web/respond.h"
 
 namespace wh::accounts {
 namespace json = boost::json;
 namespace limits = security::limits;
-using app::Context;
 using http::Response;
+using web::Context;
 
 namespace {
 
@@ -51,13 +53,13 @@ Response tokens_response(std::string_view user_json, const TokenPair& t, int sta
 
 Task<std::string> hash_password(Context& ctx, std::string plain) {
   std::string out;
-  co_await ctx.services.blocking.run([&] { out = password::hash(plain, kBcryptCost); });
+  co_await ctx.get<BlockingPool>().run([&] { out = password::hash(plain, kBcryptCost); });
   co_return out;
 }
 
 Task<bool> check_password(Context& ctx, std::string plain, std::string hash) {
   bool ok = false;
-  co_await ctx.services.blocking.run([&] { ok = password::verify(plain, hash); });
+  co_await ctx.get<BlockingPool>().run([&] { ok = password::verify(plain, hash); });
   co_return ok;
 }
 
@@ -145,8 +147,8 @@ Task<void> send_new_verification(Context& ctx, std::string user_id, std::string 
 }
 
 Task<Response> register_user(Context& ctx) {
-  app::enforce_rate_limit(ctx, limits::kRegister, ctx.req.client_ip,
-                          "Too many registration attempts. Please try again in 1 hour.");
+  security::enforce_rate_limit(ctx, limits::kRegister, ctx.req.client_ip,
+                               "Too many registration attempts. Please try again in 1 hour.");
   auto body = json_body(ctx.req);
   BodyReader in(body);
   auto email = in.email();
@@ -220,8 +222,8 @@ Task<Response> login(Context& ctx) {
   bool remember = in.boolean("rememberMe", false);
   in.finish();
   // Counts failures only: a successful login gives its token back below.
-  app::enforce_rate_limit(ctx, limits::kLogin, ctx.req.client_ip,
-                          "Too many login attempts. Please try again in 15 minutes.");
+  security::enforce_rate_limit(ctx, limits::kLogin, ctx.req.client_ip,
+                               "Too many login attempts. Please try again in 15 minutes.");
 
   db::Params find{*email};
   auto r = co_await ctx.db().query(kFindByEmail, std::move(find));
@@ -246,7 +248,7 @@ Task<Response> login(Context& ctx) {
     throw ApiError(401, "UnauthorizedError", "Invalid email or password");
   }
   // The password is right: from here on, answers may reveal the account state.
-  app::refund_rate_limit(ctx, limits::kLogin, ctx.req.client_ip);
+  security::refund_rate_limit(ctx, limits::kLogin, ctx.req.client_ip);
   if (!r.get_bool(0, 2)) throw ApiError(401, "UnauthorizedError", "Account has been deactivated");
   if (!r.get_bool(0, 3)) {
     co_return Response::json(
@@ -261,7 +263,7 @@ Task<Response> login(Context& ctx) {
         401);
   }
   std::string role(r.get(0, 4));
-  if (ctx.services.site.maintenance() && role != "admin" && role != "super_admin") {
+  if (ctx.get<security::SiteState>().maintenance() && role != "admin" && role != "super_admin") {
     throw ApiError(503, "ServiceUnavailableError", "System is currently under maintenance. Please try again later.")
         .with_retry_after(3600);
   }
@@ -278,12 +280,12 @@ Task<Response> login(Context& ctx) {
 Task<bool> revoke(Context& ctx, const std::string& token, std::int64_t expires_at) {
   db::Params p{new_cuid(), revocation_key(token), static_cast<long long>(expires_at)};
   auto r = co_await ctx.db().query(kRevokeSql, std::move(p));
-  ctx.services.auth.revoked.add_hash(sha256_hex(token), expires_at);
+  ctx.get<AuthState>().revoked.add_hash(sha256_hex(token), expires_at);
   co_return !r.empty();
 }
 
 Task<Response> refresh(Context& ctx) {
-  app::enforce_rate_limit(ctx, limits::kRefresh, ctx.req.client_ip, "Too many token refresh attempts.");
+  security::enforce_rate_limit(ctx, limits::kRefresh, ctx.req.client_ip, "Too many token refresh attempts.");
   auto body = json_body(ctx.req);
   BodyReader in(body);
   auto token = in.string("refreshToken", true, "Refresh token is required");
@@ -293,7 +295,7 @@ Task<Response> refresh(Context& ctx) {
   // An access token (it has a role) is not a refresh token.
   if (!v.ok() || v.claims->role) throw ApiError(401, "UnauthorizedError", "Invalid or expired refresh token");
   const Claims& c = *v.claims;
-  if (ctx.services.auth.revoked.contains_token(*token)) {
+  if (ctx.get<AuthState>().revoked.contains_token(*token)) {
     throw ApiError(401, "UnauthorizedError", "Refresh token has already been used");
   }
   auto p = co_await load_principal(ctx, c.sub);
@@ -328,7 +330,7 @@ Task<Response> logout(Context& ctx) {
 
 Task<Response> me(Context& ctx) {
   const Principal& p = require_user(ctx);
-  if (ctx.services.site.maintenance() && !p.is_admin()) {
+  if (ctx.get<security::SiteState>().maintenance() && !p.is_admin()) {
     throw ApiError(401, "UnauthorizedError", "Maintenance Mode - Please login again later");
   }
   co_return Response::json(R"({"success":true,"data":{"user":)" + p.user_json + "}}");
@@ -347,8 +349,8 @@ Task<Response> password_reset_request(Context& ctx) {
   BodyReader in(body);
   auto email = in.email();
   in.finish();
-  app::enforce_rate_limit(ctx, limits::kPasswordReset, *email,
-                          "Too many password reset requests. Please try again in 1 hour.");
+  security::enforce_rate_limit(ctx, limits::kPasswordReset, *email,
+                               "Too many password reset requests. Please try again in 1 hour.");
   db::Params find{*email};
   auto r = co_await ctx.db().query(kActiveUserByEmail, std::move(find));
   if (!r.empty()) {
@@ -399,7 +401,7 @@ Task<Response> password_reset_confirm(Context& ctx) {
     co_await tx.query(kDeleteResetTokens, std::move(del));
     co_await tx.query(kQueueEmailSql, queue_email_params(password_changed_email(ctx, email, name)));
   });
-  ctx.services.auth.principals.invalidate(user_id);
+  ctx.get<AuthState>().principals.invalidate(user_id);
   co_return message("Password has been reset successfully");
 }
 
@@ -411,8 +413,8 @@ constexpr const char* kSetPassword =
 
 Task<Response> change_password(Context& ctx) {
   const Principal& p = require_user(ctx);
-  app::enforce_rate_limit(ctx, limits::kChangePassword, p.id,
-                          "Too many password change attempts. Please contact support.");
+  security::enforce_rate_limit(ctx, limits::kChangePassword, p.id,
+                               "Too many password change attempts. Please contact support.");
   auto body = json_body(ctx.req);
   BodyReader in(body);
   auto current = in.string("currentPassword", true, "Current password is required");
@@ -437,14 +439,14 @@ Task<Response> change_password(Context& ctx) {
     co_await tx.query(kSetPassword, std::move(upd));
     co_await tx.query(kQueueEmailSql, queue_email_params(password_changed_email(ctx, email, name)));
   });
-  ctx.services.auth.principals.invalidate(user_id);
+  ctx.get<AuthState>().principals.invalidate(user_id);
   co_return message("Password changed successfully");
 }
 
 Task<Response> verify_password(Context& ctx) {
   const Principal& p = require_user(ctx);
-  app::enforce_rate_limit(ctx, limits::kChangePassword, p.id,
-                          "Too many password change attempts. Please contact support.");
+  security::enforce_rate_limit(ctx, limits::kChangePassword, p.id,
+                               "Too many password change attempts. Please contact support.");
   auto body = json_body(ctx.req);
   BodyReader in(body);
   auto pass = in.string("password", true, "Password is required");
@@ -468,8 +470,8 @@ constexpr const char* kDeleteVerificationToken = "DELETE FROM email_verification
 constexpr const char* kMarkVerified = "UPDATE users SET email_verified = true, updated_at = " WH_NOW " WHERE id = $1";
 
 Task<Response> verify_email(Context& ctx) {
-  app::enforce_rate_limit(ctx, limits::kVerifyEmail, ctx.req.client_ip,
-                          "Too many verification attempts. Please try again later.");
+  security::enforce_rate_limit(ctx, limits::kVerifyEmail, ctx.req.client_ip,
+                               "Too many verification attempts. Please try again later.");
   auto body = json_body(ctx.req);
   BodyReader in(body);
   auto token = in.string("token", true, "Verification token is required");
@@ -501,7 +503,7 @@ Task<Response> verify_email(Context& ctx) {
     co_await tx.query(kNotificationSql, std::move(note));
     outcome = "Email verified successfully";
   });
-  ctx.services.auth.principals.invalidate(user_id);
+  ctx.get<AuthState>().principals.invalidate(user_id);
   co_return message(outcome);
 }
 
@@ -513,8 +515,8 @@ Task<Response> resend_verification(Context& ctx) {
   BodyReader in(body);
   auto email = in.email();
   in.finish();
-  app::enforce_rate_limit(ctx, limits::kResendVerify, *email,
-                          "Too many verification email requests. Please try again in 1 hour.");
+  security::enforce_rate_limit(ctx, limits::kResendVerify, *email,
+                               "Too many verification email requests. Please try again in 1 hour.");
   db::Params find{*email};
   auto r = co_await ctx.db().query(kUnverifiedActiveUser, std::move(find));
   if (!r.empty()) {
@@ -527,8 +529,8 @@ Task<Response> resend_verification(Context& ctx) {
 constexpr const char* kEmailTaken = "SELECT 1 FROM users WHERE email = $1";
 
 Task<Response> check_email(Context& ctx) {
-  app::enforce_rate_limit(ctx, limits::kCheckEmail, ctx.req.client_ip,
-                          "Too many email check attempts. Please try again later.");
+  security::enforce_rate_limit(ctx, limits::kCheckEmail, ctx.req.client_ip,
+                               "Too many email check attempts. Please try again later.");
   auto body = json_body(ctx.req);
   BodyReader in(body);
   auto email = in.email();
@@ -536,7 +538,7 @@ Task<Response> check_email(Context& ctx) {
   db::Params find{*email};
   auto found = co_await ctx.db().query(kEmailTaken, std::move(find));
   bool taken = !found.empty();
-  co_return app::ok_data_object(
+  co_return web::ok_data_object(
       json::object{{"available", !taken}, {"message", taken ? "Email is already registered" : "Email is available"}});
 }
 
@@ -544,7 +546,7 @@ Task<Response> check_email(Context& ctx) {
 
 }  // namespace
 
-void register_auth_routes(app::Router& router) {
+void register_routes(web::Router& router) {
   router.add("POST", "/api/auth/register", register_user);
   router.add("POST", "/api/auth/login", login);
   router.add("POST", "/api/auth/refresh", refresh);

@@ -1,10 +1,10 @@
 // /api/auth/*: the old backend's twelve auth routes (reference §1.2) with
 // its paths and JSON shapes, and its known bugs fixed (see README).
 #pragma once
-#include "app/router.h"
+#include "web/router.h"
 
 namespace wh::accounts {
 
-void register_auth_routes(app::Router& router);
+void register_routes(web::Router& router);
 
 }  // namespace wh::accounts

@@ -15,18 +15,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "web/identity.h"
+
 namespace wh::accounts {
 
-struct Principal {
-  std::string id;
-  std::string email;
-  std::string role;  // customer | admin | super_admin
-  bool active = false;
-  bool email_verified = false;
+// The caller as the accounts module knows it: the neutral identity every
+// module sees, plus what only authentication needs.
+struct Principal : web::Identity {
   std::int64_t password_changed_at = 0;  // unix seconds (floor); 0 = never
   std::string user_json;                 // the public user object (/auth/me)
-
-  bool is_admin() const { return role == "admin" || role == "super_admin"; }
 };
 
 struct CacheCounters {

@@ -30,8 +30,8 @@ std::optional<std::string> extract_token(const http::Request& req) {
   return bearer(req.header("x-forwarded-auth"));
 }
 
-Task<std::optional<Principal>> load_principal(app::Context& ctx, const std::string& user_id) {
-  auto& state = ctx.services.auth;
+Task<std::optional<Principal>> load_principal(web::Context& ctx, const std::string& user_id) {
+  auto& state = ctx.get<AuthState>();
   bool cache = state.live.load() && ctx.config().principal_cache_ttl.count() > 0;
   if (cache) {
     if (auto p = state.principals.get(user_id)) co_return p;
@@ -39,13 +39,19 @@ Task<std::optional<Principal>> load_principal(app::Context& ctx, const std::stri
   db::Params params{user_id};
   auto r = co_await ctx.db().query(kPrincipalSql, std::move(params));
   if (r.empty()) co_return std::nullopt;
-  Principal p{std::string(r.get(0, 0)), std::string(r.get(0, 1)), std::string(r.get(0, 2)), r.get_bool(0, 3),
-              r.get_bool(0, 4),         r.get_int(0, 5),          compact_json(r.get(0, 6))};
+  Principal p;
+  p.id = r.get(0, 0);
+  p.email = r.get(0, 1);
+  p.role = r.get(0, 2);
+  p.active = r.get_bool(0, 3);
+  p.email_verified = r.get_bool(0, 4);
+  p.password_changed_at = r.get_int(0, 5);
+  p.user_json = compact_json(r.get(0, 6));
   if (cache) state.principals.put(p);
   co_return p;
 }
 
-Task<void> authenticate(app::Context& ctx) {
+Task<void> authenticate(web::Context& ctx) {
   auto token = extract_token(ctx.req);
   if (!token) co_return;
   auto& out = ctx.auth;
@@ -60,7 +66,7 @@ Task<void> authenticate(app::Context& ctx) {
   }
   const Claims& c = *v.claims;
   out.expires_at = c.exp;
-  auto& state = ctx.services.auth;
+  auto& state = ctx.get<AuthState>();
   bool revoked = false;
   if (state.live.load()) {
     revoked = state.revoked.contains_token(*token);
@@ -84,22 +90,32 @@ Task<void> authenticate(app::Context& ctx) {
   } else if (p->password_changed_at > c.iat) {
     out.failure = "Session expired due to password change. Please login again.";
   } else {
-    out.principal = std::move(p);
+    out.principal = std::make_shared<const Principal>(std::move(*p));
   }
 }
 
-const Principal& require_user(const app::Context& ctx) {
-  if (ctx.auth.principal) return *ctx.auth.principal;
+const Principal& require_user(const web::Context& ctx) {
+  // Only authenticate() sets the principal, always with a Principal.
+  if (ctx.auth.principal) return static_cast<const Principal&>(*ctx.auth.principal);
   throw ApiError(401, "UnauthorizedError",
                  ctx.auth.token_present ? ctx.auth.failure : std::string("Please log in to continue"));
 }
 
-const Principal& require_role(const app::Context& ctx, std::initializer_list<std::string_view> roles) {
+const Principal& require_role(const web::Context& ctx, std::initializer_list<std::string_view> roles) {
   const Principal& p = require_user(ctx);
   for (auto r : roles) {
     if (p.role == r) return p;
   }
   throw ApiError(403, "ForbiddenError", "Insufficient permissions");
+}
+
+}  // namespace wh::accounts
+
+namespace wh::accounts {
+
+Task<std::optional<http::Response>> AuthenticationStage::on_request_async(web::Context& ctx) {
+  co_await authenticate(ctx);
+  co_return std::nullopt;
 }
 
 }  // namespace wh::accounts

@@ -8,8 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include "app/context.h"
+#include "accounts/auth_state.h"
 #include "core/task.h"
+#include "web/context.h"
+#include "web/stage.h"
 
 namespace wh::accounts {
 
@@ -18,15 +20,24 @@ namespace wh::accounts {
 std::optional<std::string> extract_token(const http::Request& req);
 
 // Fills ctx.auth when the request carries a token.
-Task<void> authenticate(app::Context& ctx);
+Task<void> authenticate(web::Context& ctx);
 
 // The user fields every check needs, from the cache or one statement.
 // nullopt when the user does not exist.
-Task<std::optional<Principal>> load_principal(app::Context& ctx, const std::string& user_id);
+Task<std::optional<Principal>> load_principal(web::Context& ctx, const std::string& user_id);
 
 // The signed-in user, or ApiError 401 with the reason.
-const Principal& require_user(const app::Context& ctx);
+const Principal& require_user(const web::Context& ctx);
 // The signed-in user with one of `roles`, or 401/403.
-const Principal& require_role(const app::Context& ctx, std::initializer_list<std::string_view> roles);
+const Principal& require_role(const web::Context& ctx, std::initializer_list<std::string_view> roles);
+
+// The pipeline's authentication stage: fills ctx.auth, never refuses (the
+// routes decide whether they need a user).
+class AuthenticationStage final : public web::Stage {
+ public:
+  std::string_view name() const override { return "authentication"; }
+  bool waits() const override { return true; }
+  Task<std::optional<http::Response>> on_request_async(web::Context& ctx) override;
+};
 
 }  // namespace wh::accounts

@@ -1,8 +1,8 @@
 #include "catalog/categories.h"
 
-#include "app/respond.h"
-#include "catalog/query_params.h"
 #include "core/json_text.h"
+#include "web/query_params.h"
+#include "web/respond.h"
 
 namespace wh::catalog {
 namespace {
@@ -43,21 +43,21 @@ ORDER BY (c.id = $1) DESC LIMIT 1)";
 
 }  // namespace
 
-Task<http::Response> product_categories(app::Context& ctx) {
+Task<http::Response> product_categories(web::Context& ctx) {
   auto r = co_await ctx.db().query(kProductCategoriesSql);
-  co_return app::ok_data(r.get(0, 0));
+  co_return web::ok_data(r.get(0, 0));
 }
 
-Task<http::Response> list_categories(app::Context& ctx) {
-  QueryReader in(ctx.req);
-  int page = in.integer("page", 1, kMaxPage);
-  int limit = in.integer("limit", kDefaultPageSize, kMaxPageSize);
+Task<http::Response> list_categories(web::Context& ctx) {
+  web::QueryReader in(ctx.req);
+  int page = in.integer("page", 1, web::kMaxPage);
+  int limit = in.integer("limit", web::kDefaultPageSize, web::kMaxPageSize);
   auto active = in.boolean("isActive");
   auto type = in.text("type", 20);
   auto search = in.text("search", 100);
   in.finish();
   // Built before co_await: g++ 12 mis-compiles braced lists inside co_await.
-  db::Params params{active, type, search ? std::optional(contains_pattern(*search)) : std::nullopt, limit,
+  db::Params params{active, type, search ? std::optional(web::contains_pattern(*search)) : std::nullopt, limit,
                     static_cast<long long>(page - 1) * limit};
   auto r = co_await ctx.db().query(kListSql, std::move(params));
   long long total = r.get_int(0, 1);
@@ -68,13 +68,13 @@ Task<http::Response> list_categories(app::Context& ctx) {
   co_return http::Response::json(std::move(body));
 }
 
-Task<http::Response> get_category(app::Context& ctx) {
+Task<http::Response> get_category(web::Context& ctx) {
   auto id = ctx.param("id");
-  if (!plausible_id(id)) app::throw_not_found("Category not found");
+  if (!web::plausible_id(id)) web::throw_not_found("Category not found");
   db::Params params{id};
   auto r = co_await ctx.db().query(kGetSql, std::move(params));
-  if (r.empty()) app::throw_not_found("Category not found");
-  co_return app::ok_data(r.get(0, 0));
+  if (r.empty()) web::throw_not_found("Category not found");
+  co_return web::ok_data(r.get(0, 0));
 }
 
 }  // namespace wh::catalog

@@ -1,18 +1,18 @@
 // Category read routes (reference §1.3 /products/categories, §1.5).
 #pragma once
-#include "app/context.h"
 #include "core/task.h"
 #include "http/message.h"
+#include "web/context.h"
 
 namespace wh::catalog {
 
 // GET /api/products/categories: active categories that have active products,
 // as [{id:<slug>, label, count, image}] for the shop's filter.
-Task<http::Response> product_categories(app::Context& ctx);
+Task<http::Response> product_categories(web::Context& ctx);
 // GET /api/categories?page&limit&isActive&type&search: active categories,
 // with `pagination`.
-Task<http::Response> list_categories(app::Context& ctx);
+Task<http::Response> list_categories(web::Context& ctx);
 // GET /api/categories/:id (id or slug): one active category.
-Task<http::Response> get_category(app::Context& ctx);
+Task<http::Response> get_category(web::Context& ctx);
 
 }  // namespace wh::catalog

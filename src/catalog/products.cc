@@ -3,8 +3,8 @@
 #include <array>
 #include <string>
 
-#include "app/respond.h"
-#include "catalog/query_params.h"
+#include "web/query_params.h"
+#include "web/respond.h"
 
 namespace wh::catalog {
 namespace {
@@ -107,7 +107,7 @@ struct ListQuery {
   bool in_stock = false;
   Sort sort = Sort::kNewest;
   int page = 1;
-  int limit = kDefaultPageSize;
+  int limit = web::kDefaultPageSize;
 };
 
 struct ListPage {
@@ -119,13 +119,13 @@ struct ListPage {
   }
 };
 
-Task<ListPage> run_list(app::Context& ctx, const ListQuery& q) {
+Task<ListPage> run_list(web::Context& ctx, const ListQuery& q) {
   // Built before co_await: g++ 12 mis-compiles braced lists inside co_await.
   db::Params params{q.category,
                     q.min_price,
                     q.max_price,
                     q.in_stock,
-                    q.search ? std::optional(contains_pattern(*q.search)) : std::nullopt,
+                    q.search ? std::optional(web::contains_pattern(*q.search)) : std::nullopt,
                     q.limit,
                     static_cast<long long>(q.page - 1) * q.limit};
   auto r = co_await ctx.db().query(list_sql(q.sort), std::move(params));
@@ -134,11 +134,11 @@ Task<ListPage> run_list(app::Context& ctx, const ListQuery& q) {
 
 }  // namespace
 
-Task<http::Response> list_products(app::Context& ctx) {
-  QueryReader in(ctx.req);
+Task<http::Response> list_products(web::Context& ctx) {
+  web::QueryReader in(ctx.req);
   ListQuery q;
-  q.page = in.integer("page", 1, kMaxPage);
-  q.limit = in.integer("limit", kDefaultPageSize, kMaxPageSize);
+  q.page = in.integer("page", 1, web::kMaxPage);
+  q.limit = in.integer("limit", web::kDefaultPageSize, web::kMaxPageSize);
   q.category = in.text("category", 100);
   q.min_price = in.money("minPrice");
   q.max_price = in.money("maxPrice");
@@ -149,23 +149,23 @@ Task<http::Response> list_products(app::Context& ctx) {
 
   auto page = co_await run_list(ctx, q);
   long long pages = (page.total + q.limit - 1) / q.limit;
-  co_return app::ok_data(page.object(",\"pages\":" + std::to_string(pages) + ",\"page\":" + std::to_string(q.page) +
+  co_return web::ok_data(page.object(",\"pages\":" + std::to_string(pages) + ",\"page\":" + std::to_string(q.page) +
                                      ",\"limit\":" + std::to_string(q.limit)));
 }
 
-Task<http::Response> search_products(app::Context& ctx) {
-  QueryReader in(ctx.req);
+Task<http::Response> search_products(web::Context& ctx) {
+  web::QueryReader in(ctx.req);
   ListQuery q;
   q.search = in.text("q", 100);
-  q.page = in.integer("page", 1, kMaxPage);
-  q.limit = in.integer("limit", kDefaultPageSize, kMaxPageSize);
+  q.page = in.integer("page", 1, web::kMaxPage);
+  q.limit = in.integer("limit", web::kDefaultPageSize, web::kMaxPageSize);
   in.finish();
   if (!q.search || q.search->size() < 2) {
     throw ApiError(400, "ValidationError", "Search query must be at least 2 characters");
   }
   auto page = co_await run_list(ctx, q);
   long long pages = (page.total + q.limit - 1) / q.limit;
-  co_return app::ok_data(page.object(",\"page\":" + std::to_string(q.page) + ",\"limit\":" + std::to_string(q.limit) +
+  co_return web::ok_data(page.object(",\"page\":" + std::to_string(q.page) + ",\"limit\":" + std::to_string(q.limit) +
                                      ",\"pages\":" + std::to_string(pages)));
 }
 
@@ -232,32 +232,32 @@ WHERE v.id = $1 AND v.is_active AND p.is_active)";
 
 }  // namespace
 
-Task<http::Response> get_product(app::Context& ctx) {
+Task<http::Response> get_product(web::Context& ctx) {
   auto id = ctx.param("id");
-  if (!plausible_id(id)) app::throw_not_found("Product not found");
+  if (!web::plausible_id(id)) web::throw_not_found("Product not found");
   db::Params params{id};
   auto r = co_await ctx.db().query(product_detail_sql(), std::move(params));
-  if (r.empty()) app::throw_not_found("Product not found");
-  co_return app::ok_data(r.get(0, 0));
+  if (r.empty()) web::throw_not_found("Product not found");
+  co_return web::ok_data(r.get(0, 0));
 }
 
-Task<http::Response> get_product_variants(app::Context& ctx) {
+Task<http::Response> get_product_variants(web::Context& ctx) {
   auto id = ctx.param("id");
-  if (!plausible_id(id)) app::throw_not_found("Product not found");
+  if (!web::plausible_id(id)) web::throw_not_found("Product not found");
   // Both statements in one round trip.
   std::vector<db::Statement> statements{{kProductActiveSql, {id}}, {product_variants_sql(), {id}}};
   auto rs = co_await ctx.db().pipeline(std::move(statements));
-  if (rs[0].empty()) app::throw_not_found("Product not found");
-  co_return app::ok_data(rs[1].get(0, 0));
+  if (rs[0].empty()) web::throw_not_found("Product not found");
+  co_return web::ok_data(rs[1].get(0, 0));
 }
 
-Task<http::Response> get_variant(app::Context& ctx) {
+Task<http::Response> get_variant(web::Context& ctx) {
   auto id = ctx.param("id");
-  if (!plausible_id(id)) app::throw_not_found("Variant not found");
+  if (!web::plausible_id(id)) web::throw_not_found("Variant not found");
   db::Params params{id};
   auto r = co_await ctx.db().query(variant_sql(), std::move(params));
-  if (r.empty()) app::throw_not_found("Variant not found");
-  co_return app::ok_data(r.get(0, 0));
+  if (r.empty()) web::throw_not_found("Variant not found");
+  co_return web::ok_data(r.get(0, 0));
 }
 
 }  // namespace wh::catalog

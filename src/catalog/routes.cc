@@ -7,7 +7,7 @@
 
 namespace wh::catalog {
 
-void register_routes(app::Router& router) {
+void register_routes(web::Router& router) {
   router.add("GET", "/api/products", list_products);
   router.add("GET", "/api/products/search", search_products);
   router.add("GET", "/api/products/categories", product_categories);

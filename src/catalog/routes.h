@@ -1,10 +1,10 @@
 // Storefront catalog read API: products, variants, categories, banners,
 // public settings and currency.
 #pragma once
-#include "app/router.h"
+#include "web/router.h"
 
 namespace wh::catalog {
 
-void register_routes(app::Router& router);
+void register_routes(web::Router& router);
 
 }  // namespace wh::catalog

@@ -3,7 +3,7 @@
 #include <array>
 #include <boost/json.hpp>
 
-#include "app/respond.h"
+#include "web/respond.h"
 
 namespace wh::content {
 namespace json = boost::json;
@@ -42,12 +42,12 @@ std::string setting_value_json(std::string_view stored) {
   return json::serialize(json::string(stored));
 }
 
-Task<http::Response> active_banners(app::Context& ctx) {
+Task<http::Response> active_banners(web::Context& ctx) {
   auto r = co_await ctx.db().query(kBannersSql);
-  co_return app::ok_data(r.get(0, 0));
+  co_return web::ok_data(r.get(0, 0));
 }
 
-Task<http::Response> public_settings(app::Context& ctx) {
+Task<http::Response> public_settings(web::Context& ctx) {
   static const std::string keys = keys_array_literal();
   db::Params params{keys};
   auto r = co_await ctx.db().query(kSettingsSql, std::move(params));
@@ -60,7 +60,7 @@ Task<http::Response> public_settings(app::Context& ctx) {
     }
   }
   data += "}";
-  co_return app::ok_data(data);
+  co_return web::ok_data(data);
 }
 
 }  // namespace wh::content

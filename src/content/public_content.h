@@ -1,16 +1,16 @@
 // Public storefront content: active banners (reference §1.16) and the
 // whitelisted public settings (§1.14).
 #pragma once
-#include "app/context.h"
 #include "core/task.h"
 #include "http/message.h"
+#include "web/context.h"
 
 namespace wh::content {
 
 // GET /api/banners: active banners whose window contains now, by priority.
-Task<http::Response> active_banners(app::Context& ctx);
+Task<http::Response> active_banners(web::Context& ctx);
 // GET /api/settings/public and /api/admin/settings/public.
-Task<http::Response> public_settings(app::Context& ctx);
+Task<http::Response> public_settings(web::Context& ctx);
 
 // Settings are stored as strings: 'true'/'false' become booleans, text that
 // looks like a JSON object or array is parsed, anything else stays a string.

@@ -4,11 +4,11 @@
 #include <cmath>
 #include <map>
 
-#include "app/respond.h"
-#include "catalog/query_params.h"
 #include "core/error.h"
 #include "core/json_text.h"
 #include "core/time.h"
+#include "web/query_params.h"
+#include "web/respond.h"
 
 namespace wh::currency {
 namespace json = boost::json;
@@ -35,7 +35,7 @@ struct RateTable {
 // The old backend's last-resort rates, used when the table is empty.
 RateTable fallback_rates() { return {{{"USD", "0.082"}, {"EUR", "0.076"}, {"GBP", "0.065"}}, ""}; }
 
-Task<RateTable> load(app::Context& ctx) {
+Task<RateTable> load(web::Context& ctx) {
   auto r = co_await ctx.db().query(kRatesSql);
   if (r.empty()) co_return fallback_rates();
   RateTable t;
@@ -49,24 +49,24 @@ Task<RateTable> load(app::Context& ctx) {
 
 }  // namespace
 
-Task<http::Response> rates(app::Context& ctx) {
+Task<http::Response> rates(web::Context& ctx) {
   auto t = co_await load(ctx);
   std::string data = R"({"base":"GHS","rates":{)";
   for (std::size_t i = 0; i < t.rates.size(); ++i) {
     data += (i ? "," : "") + json::serialize(json::string(t.rates[i].code)) + ":" + t.rates[i].rate;
   }
   data += R"(},"timestamp":)" + json::serialize(json::string(t.timestamp.empty() ? iso_now() : t.timestamp)) + "}";
-  co_return app::ok_data(data);
+  co_return web::ok_data(data);
 }
 
-Task<http::Response> supported(app::Context& ctx) {
+Task<http::Response> supported(web::Context& ctx) {
   auto t = co_await load(ctx);
   json::array codes{"GHS"};
   for (const auto& r : t.rates) codes.emplace_back(r.code);
-  co_return app::ok_data(json::serialize(codes));
+  co_return web::ok_data(json::serialize(codes));
 }
 
-Task<http::Response> convert(app::Context& ctx) {
+Task<http::Response> convert(web::Context& ctx) {
   // Query string first; a JSON body (the old contract) as a fallback.
   std::string amount_s, from, to;
   auto q = [&](const char* k) { return std::string(ctx.req.query_param(k).value_or("")); };
@@ -110,7 +110,7 @@ Task<http::Response> convert(app::Context& ctx) {
   converted = std::round(converted * 100.0) / 100.0;
   std::string data = "{\"amount\":" + json_number(amount) + ",\"from\":" + json::serialize(json::string(from)) +
                      ",\"to\":" + json::serialize(json::string(to)) + ",\"converted\":" + json_number(converted) + "}";
-  co_return app::ok_data(data);
+  co_return web::ok_data(data);
 }
 
 }  // namespace wh::currency

@@ -1,9 +1,16 @@
 #include "http/message.h"
 
 #include <strings.h>
-#include <algorithm>
 
 namespace wh::http {
+
+namespace {
+
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
 
 std::optional<std::string_view> Request::header(std::string_view lower_name) const {
   for (const auto& [k, v] : headers) {
@@ -19,24 +26,24 @@ std::optional<std::string_view> Request::query_param(std::string_view name) cons
   return std::nullopt;
 }
 
-void Response::set_header(std::string name, std::string value) {
-  for (auto& [k, v] : headers) {
-    if (k.size() == name.size() && strncasecmp(k.c_str(), name.c_str(), k.size()) == 0) {
-      v = std::move(value);
+void Response::set_header(HeaderName name, Bytes value) {
+  for (auto& h : headers) {
+    if (same_name(h.name.view(), name.view())) {
+      h.value = std::move(value);
       return;
     }
   }
-  headers.emplace_back(std::move(name), std::move(value));
+  headers.push_back(Header{name, std::move(value)});
 }
 
-const std::string* Response::find_header(std::string_view name) const {
-  for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() && strncasecmp(k.c_str(), name.data(), k.size()) == 0) return &v;
+std::optional<std::string_view> Response::find_header(std::string_view name) const {
+  for (const auto& h : headers) {
+    if (same_name(h.name.view(), name)) return h.value.view();
   }
-  return nullptr;
+  return std::nullopt;
 }
 
-Response Response::json(std::string body, int status) {
+Response Response::json(Bytes body, int status) {
   Response r;
   r.status = status;
   r.body = std::move(body);

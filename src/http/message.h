@@ -1,6 +1,7 @@
 // Plain request/response values shared by the HTTP edge and the domain
 // handlers. Deliberately free of Beast types.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,17 +30,68 @@ struct Request {
   std::optional<std::string_view> query_param(std::string_view name) const;
 };
 
+// A response header name. Built only from string literals (checked at
+// compile time), so a name never costs an allocation and never dangles.
+class HeaderName {
+ public:
+  consteval HeaderName(const char* literal) : view_(literal) {}  // NOLINT(google-explicit-constructor)
+  std::string_view view() const { return view_; }
+
+ private:
+  std::string_view view_;
+};
+
+// Bytes of a body or header value, in one of three forms:
+// - owned: a std::string moved in (short values stay inside it, no heap);
+// - literal: a view of static storage (`Bytes::literal`);
+// - shared: a view into immutable storage kept alive by `owner`, so a
+//   cached response is written by many requests without a copy.
+// Copying a shared or literal Bytes copies a pointer, never the bytes.
+class Bytes {
+ public:
+  Bytes() = default;
+  Bytes(std::string text) : owned_(std::move(text)) {}  // NOLINT(google-explicit-constructor)
+  Bytes(const char* text) : owned_(text) {}             // NOLINT(google-explicit-constructor)
+  Bytes(std::string_view text) : owned_(text) {}        // NOLINT(google-explicit-constructor)
+  static Bytes literal(std::string_view static_text) { return Bytes(static_text, nullptr, true); }
+  static Bytes shared(std::shared_ptr<const void> owner, std::string_view view) {
+    return Bytes(view, std::move(owner), true);
+  }
+
+  std::string_view view() const { return is_view_ ? view_ : std::string_view(owned_); }
+  std::size_t size() const { return view().size(); }
+  bool empty() const { return view().empty(); }
+  bool operator==(std::string_view other) const { return view() == other; }
+  // True when the bytes live outside this object (literal or shared).
+  bool is_view() const { return is_view_; }
+
+ private:
+  Bytes(std::string_view view, std::shared_ptr<const void> owner, bool)
+      : view_(view), owner_(std::move(owner)), is_view_(true) {}
+  std::string owned_;
+  std::string_view view_;
+  std::shared_ptr<const void> owner_;
+  bool is_view_ = false;
+};
+
+struct Header {
+  HeaderName name;
+  Bytes value;
+};
+
 struct Response {
   int status = 200;
-  std::string body;
-  std::string content_type = "application/json; charset=utf-8";
-  HeaderList headers;
+  Bytes body;
+  Bytes content_type = Bytes::literal("application/json; charset=utf-8");
+  std::vector<Header> headers;
 
-  void set_header(std::string name, std::string value);
-  const std::string* find_header(std::string_view name) const;
+  // Replaces a header of the same name (case-insensitive) or appends one.
+  void set_header(HeaderName name, Bytes value);
+  // The header's value, or nullopt when absent.
+  std::optional<std::string_view> find_header(std::string_view name) const;
 
   // A JSON response whose body is already serialised.
-  static Response json(std::string body, int status = 200);
+  static Response json(Bytes body, int status = 200);
 };
 
 }  // namespace wh::http

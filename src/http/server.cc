@@ -42,6 +42,8 @@ const char* protocol_error_body(bhttp::status status) {
   }
 }
 
+beast::string_view to_beast(std::string_view v) { return {v.data(), v.size()}; }
+
 bool valid_request_id(std::string_view v) {
   if (v.empty() || v.size() > 64) return false;
   for (char c : v) {
@@ -199,14 +201,16 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
 
     Response res = co_await handler_(req);
 
-    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), in.version()};
-    out.set(bhttp::field::content_type, res.content_type);
-    for (auto& [k, v] : res.headers) out.insert(k, v);
+    // The body is written from where it lies (a cached response's shared
+    // bytes included): `res` outlives the write.
+    bhttp::response<bhttp::span_body<const char>> out{static_cast<bhttp::status>(res.status), in.version()};
+    out.set(bhttp::field::content_type, to_beast(res.content_type.view()));
+    for (const auto& h : res.headers) out.insert(to_beast(h.name.view()), to_beast(h.value.view()));
     out.set("X-Request-Id", req.request_id);
     keep_alive = keep_alive && !draining_;
     out.keep_alive(keep_alive);
     out.content_length(res.body.size());
-    if (!head) out.body() = std::move(res.body);
+    if (!head) out.body() = {res.body.view().data(), res.body.size()};
     stream.expires_after(options_.read_timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
     if (wec || !keep_alive) break;

@@ -100,11 +100,4 @@ const RatePolicy kCheckEmail{"check-email", 20, minutes(15)};
 const RatePolicy kChangePassword{"change-password", 5, hours(24)};
 }  // namespace limits
 
-void add_rate_headers(const RateDecision& d, http::Response& res) {
-  res.set_header("RateLimit-Policy", d.policy);
-  res.set_header("RateLimit-Limit", std::to_string(d.limit));
-  res.set_header("RateLimit-Remaining", std::to_string(d.remaining));
-  res.set_header("RateLimit-Reset", std::to_string(d.reset_seconds));
-}
-
 }  // namespace wh::security

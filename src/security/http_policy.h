@@ -51,7 +51,4 @@ extern const RatePolicy kCheckEmail;      // 20 / 15 min / IP
 extern const RatePolicy kChangePassword;  // 5 / 24 h / user
 }  // namespace limits
 
-// Adds RateLimit-Limit/Remaining/Reset/Policy (IETF draft 6) headers.
-void add_rate_headers(const RateDecision& d, http::Response& res);
-
 }  // namespace wh::security

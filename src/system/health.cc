@@ -12,7 +12,7 @@ namespace json = boost::json;
 
 namespace {
 
-Task<bool> database_ok(app::Context& ctx) {
+Task<bool> database_ok(web::Context& ctx) {
   try {
     co_await ctx.db().query("SELECT 1");
     co_return true;
@@ -21,11 +21,11 @@ Task<bool> database_ok(app::Context& ctx) {
   }
 }
 
-double uptime_seconds(const app::Context& ctx) {
+double uptime_seconds(const web::Context& ctx) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.services.started).count();
 }
 
-Task<http::Response> health(app::Context& ctx) {
+Task<http::Response> health(web::Context& ctx) {
   bool ok = co_await database_ok(ctx);
   json::object body{{"success", ok},
                     {"status", ok ? "healthy" : "unhealthy"},
@@ -40,16 +40,16 @@ Task<http::Response> health(app::Context& ctx) {
   co_return res;
 }
 
-Task<http::Response> healthz(app::Context&) { co_return http::Response::json(R"({"status":"ok"})"); }
+Task<http::Response> healthz(web::Context&) { co_return http::Response::json(R"({"status":"ok"})"); }
 
-Task<http::Response> readyz(app::Context& ctx) {
+Task<http::Response> readyz(web::Context& ctx) {
   bool ok = co_await database_ok(ctx);
   if (!ok) throw ApiError::unavailable("Database unavailable");
   co_return http::Response::json(R"({"status":"ready"})");
 }
 
 // GET /: the Hugging Face Space probe (?logs= / ?__sign=) or the API banner.
-Task<http::Response> root(app::Context& ctx) {
+Task<http::Response> root(web::Context& ctx) {
   if (ctx.req.query_param("logs") || ctx.req.query_param("__sign")) {
     co_return http::Response::json(R"({"status":"ok","service":"wighaven-backend","message":"Container is running"})");
   }
@@ -61,7 +61,7 @@ Task<http::Response> root(app::Context& ctx) {
 }
 
 // GET /api: API information and the endpoint map.
-Task<http::Response> api_info(app::Context&) {
+Task<http::Response> api_info(web::Context&) {
   json::object endpoints{{"health", "/api/health"},       {"auth", "/api/auth/*"},
                          {"products", "/api/products/*"}, {"categories", "/api/categories/*"},
                          {"banners", "/api/banners"},     {"settings", "/api/settings/public"},
@@ -72,7 +72,7 @@ Task<http::Response> api_info(app::Context&) {
 
 }  // namespace
 
-void register_health_routes(app::Router& router) {
+void register_routes(web::Router& router) {
   router.add("GET", "/", root);
   router.add("GET", "/api", api_info);
   router.add("GET", "/api/health", health);

@@ -1,10 +1,10 @@
 // Liveness and readiness: GET /api/health (old shape, with a DB check),
 // /healthz (process up) and /readyz (database reachable).
 #pragma once
-#include "app/router.h"
+#include "web/router.h"
 
 namespace wh::system {
 
-void register_health_routes(app::Router& router);
+void register_routes(web::Router& router);
 
 }  // namespace wh::system

@@ -76,7 +76,7 @@ Config test_config(const std::string& db) {
   return c;
 }
 
-RunningApp::RunningApp(Config config) : app_(std::make_unique<app::App>(std::move(config))) { app_->start(); }
+RunningApp::RunningApp(Config config) : app_(std::make_unique<server::App>(std::move(config))) { app_->start(); }
 RunningApp::~RunningApp() { app_->stop(); }
 
 }  // namespace wh::test

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "app/app.h"
 #include "core/config.h"
+#include "server/app.h"
 
 namespace wh::test {
 
@@ -44,10 +44,10 @@ class RunningApp {
   explicit RunningApp(Config config);
   ~RunningApp();
   unsigned short port() const { return app_->port(); }
-  app::App& app() { return *app_; }
+  server::App& app() { return *app_; }
 
  private:
-  std::unique_ptr<app::App> app_;
+  std::unique_ptr<server::App> app_;
 };
 
 }  // namespace wh::test

@@ -1,4 +1,4 @@
-// Strict parsing of the catalog's query-string parameters. Each parser adds a
+// Strict parsing of query-string parameters. Each parser adds a
 // field message to `errors` on bad input instead of guessing, so clients get
 // a 400 listing every bad parameter.
 #pragma once
@@ -10,7 +10,7 @@
 #include "core/error.h"
 #include "http/message.h"
 
-namespace wh::catalog {
+namespace wh::web {
 
 inline constexpr int kDefaultPageSize = 20;
 inline constexpr int kMaxPageSize = 100;
@@ -44,9 +44,6 @@ class QueryReader {
 // ILIKE pattern matching `text` anywhere, with %, _ and \ escaped.
 std::string contains_pattern(std::string_view text);
 
-}  // namespace wh::catalog
-
-namespace wh::catalog {
 // Ids are app-generated cuids (VARCHAR(30)); anything else cannot exist.
 bool plausible_id(std::string_view id);
-}  // namespace wh::catalog
+}  // namespace wh::web

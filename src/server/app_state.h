@@ -1,9 +1,6 @@
-// Long-lived, process-wide objects the handlers need. Built once by App (or
-// a test fixture) and passed by reference: no global singletons.
+// The module state of one running server: owned here, built from the
+// configuration, and provided to the handlers through web::Services.
 #pragma once
-#include <chrono>
-#include <memory>
-
 #include "accounts/auth_state.h"
 #include "core/blocking.h"
 #include "core/config.h"
@@ -11,19 +8,17 @@
 #include "security/http_policy.h"
 #include "security/rate_limiter.h"
 #include "security/site_state.h"
+#include "web/services.h"
 
-namespace wh::db {
-class Pool;
-}
+namespace wh::server {
 
-namespace wh::app {
+struct AppState {
+  // Builds every object from services.config and provides it to `services`.
+  explicit AppState(web::Services& services);
+  AppState(const AppState&) = delete;
+  AppState& operator=(const AppState&) = delete;
 
-struct Services {
-  explicit Services(Config c);
-
-  Config config;
-  db::Pool* pool = nullptr;
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  const Config& config;
   accounts::AuthState auth;
   security::SiteState site;
   security::RateLimiter limiter;
@@ -33,4 +28,4 @@ struct Services {
   BlockingPool blocking{2};  // bcrypt and other CPU-heavy work
 };
 
-}  // namespace wh::app
+}  // namespace wh::server

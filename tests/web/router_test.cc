@@ -1,8 +1,8 @@
-#include "app/router.h"
+#include "web/router.h"
 
 #include <gtest/gtest.h>
 
-namespace wh::app {
+namespace wh::web {
 namespace {
 
 http::Request make(std::string method, std::vector<std::string> segments) {
@@ -66,4 +66,4 @@ TEST(RouterTest, MethodAndLengthMustMatch) {
 }
 
 }  // namespace
-}  // namespace wh::app
+}  // namespace wh::web

@@ -1,9 +1,9 @@
-#include "catalog/query_params.h"
+#include "web/query_params.h"
 
 #include <cctype>
 #include <charconv>
 
-namespace wh::catalog {
+namespace wh::web {
 
 std::optional<std::string_view> QueryReader::single(std::string_view name) {
   std::optional<std::string_view> found;
@@ -140,9 +140,6 @@ std::string contains_pattern(std::string_view text) {
   return p;
 }
 
-}  // namespace wh::catalog
-
-namespace wh::catalog {
 bool plausible_id(std::string_view id) {
   if (id.empty() || id.size() > 30) return false;
   for (char c : id) {
@@ -150,4 +147,4 @@ bool plausible_id(std::string_view id) {
   }
   return true;
 }
-}  // namespace wh::catalog
+}  // namespace wh::web

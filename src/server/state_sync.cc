@@ -1,4 +1,4 @@
-#include "app/state_sync.h"
+#include "server/state_sync.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -9,7 +9,7 @@
 #include "db/connection.h"
 #include "security/client_ip.h"
 
-namespace wh::app {
+namespace wh::server {
 namespace asio = boost::asio;
 
 namespace {
@@ -17,7 +17,7 @@ namespace {
 constexpr auto kStatementTimeout = std::chrono::milliseconds(10000);
 constexpr auto kReloadEvery = std::chrono::milliseconds(30000);
 
-Task<void> reload_blocked_ips(db::Connection& c, Services& s) {
+Task<void> reload_blocked_ips(db::Connection& c, AppState& s) {
   auto r = co_await c.exec("SELECT ip FROM blocked_ips", {}, kStatementTimeout);
   std::unordered_set<std::string> ips;
   // Stored as typed by an admin: compare in the normalised form requests use.
@@ -26,14 +26,14 @@ Task<void> reload_blocked_ips(db::Connection& c, Services& s) {
   s.site.set_blocked(std::move(ips));
 }
 
-Task<void> reload_settings(db::Connection& c, Services& s) {
+Task<void> reload_settings(db::Connection& c, AppState& s) {
   auto r = co_await c.exec(
       "SELECT bool_or(value = 'true') FROM system_settings WHERE key IN ('maintenanceMode', 'maintenance_mode')", {},
       kStatementTimeout);
   s.site.set_maintenance(!r.empty() && !r.is_null(0, 0) && r.get_bool(0, 0));
 }
 
-Task<void> reload_revoked(db::Connection& c, Services& s) {
+Task<void> reload_revoked(db::Connection& c, AppState& s) {
   auto r = co_await c.exec(
       "SELECT wh_token_hash(token), floor(extract(epoch FROM expires_at))::bigint"
       " FROM blacklisted_tokens WHERE expires_at > (now() AT TIME ZONE 'UTC')",
@@ -44,14 +44,14 @@ Task<void> reload_revoked(db::Connection& c, Services& s) {
   s.auth.revoked.replace(std::move(hashes));
 }
 
-Task<void> reload_all(db::Connection& c, Services& s) {
+Task<void> reload_all(db::Connection& c, AppState& s) {
   co_await reload_blocked_ips(c, s);
   co_await reload_settings(c, s);
   co_await reload_revoked(c, s);
   s.auth.principals.clear();
 }
 
-Task<void> apply(const std::string& event, db::Connection& c, Services& s) {
+Task<void> apply(const std::string& event, db::Connection& c, AppState& s) {
   if (event.rfind("user:", 0) == 0) {
     s.auth.principals.invalidate(event.substr(5));
   } else if (event.rfind("token:", 0) == 0) {
@@ -65,7 +65,7 @@ Task<void> apply(const std::string& event, db::Connection& c, Services& s) {
 
 }  // namespace
 
-Task<void> run_state_sync(asio::any_io_executor ex, Services& s) {
+Task<void> run_state_sync(asio::any_io_executor ex, AppState& s) {
   db::ConnectOptions options;
   options.url = s.config.direct_url.empty() ? s.config.database_url : s.config.direct_url;
   options.connect_timeout = s.config.db_connect_timeout;
@@ -101,4 +101,4 @@ Task<void> run_state_sync(asio::any_io_executor ex, Services& s) {
   }
 }
 
-}  // namespace wh::app
+}  // namespace wh::server

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "app/context.h"
 #include "core/task.h"
 #include "http/message.h"
+#include "web/context.h"
 
-namespace wh::app {
+namespace wh::web {
 
 using Handler = std::function<Task<http::Response>(Context&)>;
 
@@ -32,4 +32,4 @@ class Router {
   std::vector<Route> routes_;
 };
 
-}  // namespace wh::app
+}  // namespace wh::web

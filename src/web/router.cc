@@ -1,8 +1,8 @@
-#include "app/router.h"
+#include "web/router.h"
 
 #include <algorithm>
 
-namespace wh::app {
+namespace wh::web {
 
 void Router::add(std::string method, std::string_view pattern, Handler handler) {
   Route r{std::move(method), {}, 0, std::move(handler)};
@@ -44,4 +44,4 @@ const Handler* Router::match(const http::Request& req, Context& ctx) const {
   return nullptr;
 }
 
-}  // namespace wh::app
+}  // namespace wh::web

@@ -1,11 +1,11 @@
-#include "catalog/query_params.h"
+#include "web/query_params.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
 
-namespace wh::catalog {
+namespace wh::web {
 namespace {
 
 http::Request with_query(http::HeaderList q) {
@@ -226,4 +226,4 @@ TEST(PlausibleIdTest, AcceptsCuidShapedIds) {
 }
 
 }  // namespace
-}  // namespace wh::catalog
+}  // namespace wh::web

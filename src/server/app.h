@@ -3,10 +3,11 @@
 #pragma once
 #include <memory>
 
-#include "app/services.h"
 #include "core/config.h"
+#include "server/app_state.h"
+#include "web/services.h"
 
-namespace wh::app {
+namespace wh::server {
 
 class App {
  public:
@@ -20,7 +21,8 @@ class App {
   void stop();
   // Blocks until SIGINT/SIGTERM has stopped the server.
   void wait_for_signal();
-  Services& services();
+  web::Services& services();
+  AppState& state();
   int threads() const;
 
  private:
@@ -31,4 +33,4 @@ class App {
 // `wighaven serve`.
 int serve(const Config& config);
 
-}  // namespace wh::app
+}  // namespace wh::server

@@ -1,4 +1,4 @@
-#include "app/app.h"
+#include "server/app.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,15 +10,15 @@
 #include <thread>
 #include <vector>
 
-#include "app/dispatch.h"
-#include "app/router.h"
-#include "app/routes.h"
-#include "app/state_sync.h"
 #include "core/log.h"
 #include "db/pool.h"
 #include "http/server.h"
+#include "server/routes.h"
+#include "server/state_sync.h"
+#include "web/pipeline.h"
+#include "web/router.h"
 
-namespace wh::app {
+namespace wh::server {
 namespace asio = boost::asio;
 
 struct App::Impl {
@@ -26,11 +26,13 @@ struct App::Impl {
       : threads(c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         io(threads),
         services(std::move(c)),
+        state(services),
+        pipeline(services, router),
         pool(io.get_executor(), pool_options(services.config)),
-        server(io, server_options(services.config),
-               [this](http::Request& r) { return dispatch(router, services, r); }) {
+        server(io, server_options(services.config), [this](http::Request& r) { return pipeline.handle(r); }) {
     services.pool = &pool;
     register_routes(router);
+    add_stages(pipeline, state);
   }
 
   static db::PoolOptions pool_options(const Config& c) {
@@ -59,8 +61,10 @@ struct App::Impl {
   asio::io_context io;
   // Keeps io.run() alive while draining, when no socket is left to wait on.
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  Services services;
-  Router router;
+  web::Services services;
+  AppState state;
+  web::Router router;
+  web::Pipeline pipeline;
   db::Pool pool;
   http::Server server;
   std::vector<std::thread> workers;
@@ -82,7 +86,7 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 App::~App() { stop(); }
 
 void App::start() {
-  asio::co_spawn(impl_->io, run_state_sync(impl_->io.get_executor(), impl_->services), asio::detached);
+  asio::co_spawn(impl_->io, run_state_sync(impl_->io.get_executor(), impl_->state), asio::detached);
   for (int i = 0; i < impl_->threads; ++i) {
     impl_->workers.emplace_back([this] { impl_->io.run(); });
   }
@@ -91,15 +95,16 @@ void App::start() {
   // database is down we serve anyway (health checks must answer) and tokens
   // are checked against the database until the listener is live.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  while (!impl_->services.auth.live.load() && std::chrono::steady_clock::now() < deadline) {
+  while (!impl_->state.auth.live.load() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  if (!impl_->services.auth.live.load()) log::warn("serving before the change listener has loaded");
+  if (!impl_->state.auth.live.load()) log::warn("serving before the change listener has loaded");
   impl_->server.start();
 }
 
 unsigned short App::port() const { return impl_->server.port(); }
-Services& App::services() { return impl_->services; }
+web::Services& App::services() { return impl_->services; }
+AppState& App::state() { return impl_->state; }
 int App::threads() const { return impl_->threads; }
 
 void App::stop() {
@@ -146,4 +151,4 @@ int serve(const Config& config) {
   return 0;
 }
 
-}  // namespace wh::app
+}  // namespace wh::server

@@ -9,11 +9,18 @@ namespace {
 
 struct Fixture {
   http::Request req;
-  app::Services services{Config{}};
-  app::Context ctx{req, services};
+  web::Services services{Config{}};
+  web::Context ctx{req, services};
   void sign_in(std::string role) {
     ctx.auth.token_present = true;
-    ctx.auth.principal = Principal{"cuser", "u@example.com", std::move(role), true, true, 0, "{}"};
+    auto p = std::make_shared<Principal>();
+    p->id = "cuser";
+    p->email = "u@example.com";
+    p->role = std::move(role);
+    p->active = true;
+    p->email_verified = true;
+    p->user_json = "{}";
+    ctx.auth.principal = std::move(p);
   }
 };
 

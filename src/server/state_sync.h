@@ -7,11 +7,11 @@
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 
-#include "app/services.h"
 #include "core/task.h"
+#include "server/app_state.h"
 
-namespace wh::app {
+namespace wh::server {
 
-Task<void> run_state_sync(boost::asio::any_io_executor ex, Services& services);
+Task<void> run_state_sync(boost::asio::any_io_executor ex, AppState& state);
 
-}  // namespace wh::app
+}  // namespace wh::server

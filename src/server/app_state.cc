@@ -1,10 +1,10 @@
-#include "app/services.h"
+#include "server/app_state.h"
 
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
-namespace wh::app {
+namespace wh::server {
 
 namespace {
 
@@ -27,12 +27,17 @@ security::ClientIpPolicy client_ip_policy(const Config& c) {
 
 }  // namespace
 
-Services::Services(Config c)
-    : config(std::move(c)),
+AppState::AppState(web::Services& services)
+    : config(services.config),
       auth(config.principal_cache_ttl, 100000),
       limiter(200000),
       general_limit(security::limits::general(config.rate_limit_max)),
       client_ip(client_ip_policy(config)),
-      cors(config) {}
+      cors(config) {
+  services.provide(auth);
+  services.provide(site);
+  services.provide(limiter);
+  services.provide(blocking);
+}
 
-}  // namespace wh::app
+}  // namespace wh::server

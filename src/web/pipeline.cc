@@ -1,0 +1,84 @@
+#include "web/pipeline.h"
+
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "web/respond.h"
+
+namespace wh::web {
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+void log_request(const Services& services, const Context& ctx, const http::Response& res, Clock::duration elapsed,
+                 const std::string& failure) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  const auto& req = ctx.req;
+  json::object line{{"rid", req.request_id},
+                    {"method", req.method},
+                    {"path", req.path},
+                    {"status", res.status},
+                    {"ms", static_cast<double>(us) / 1000.0},
+                    {"bytes", res.body.size()},
+                    {"ip", req.client_ip},
+                    {"db_statements", ctx.stats.statements},
+                    {"db_ms", static_cast<double>(ctx.stats.db_us) / 1000.0},
+                    {"pool_wait_ms", static_cast<double>(ctx.stats.wait_us) / 1000.0}};
+  if (ctx.auth.principal) line["user"] = ctx.auth.principal->id;
+  if (ctx.stats.max_repeat > 3) line["n_plus_one_suspect"] = ctx.stats.max_repeat;
+  if (!failure.empty()) {
+    line["error"] = failure;
+    log::error("request failed", std::move(line));
+  } else if (services.config.access_log) {
+    log::info("request", std::move(line));
+  }
+}
+
+}  // namespace
+
+Task<http::Response> Pipeline::run(Context& ctx) const {
+  for (const auto& stage : stages_) {
+    std::optional<http::Response> early;
+    if (stage->waits()) {
+      early = co_await stage->on_request_async(ctx);
+    } else {
+      early = stage->on_request(ctx);
+    }
+    if (early) co_return std::move(*early);
+  }
+  const Handler* handler = router_.match(ctx.req, ctx);
+  if (handler == nullptr) {
+    throw ApiError(404, "NotFoundError", "Route " + ctx.req.method + " " + ctx.req.path + " not found");
+  }
+  co_return co_await (*handler)(ctx);
+}
+
+Task<http::Response> Pipeline::handle(http::Request& req) const {
+  auto t0 = Clock::now();
+  Context ctx(req, services_);
+  http::Response res;
+  std::string failure;
+  try {
+    res = co_await run(ctx);
+  } catch (const ApiError& e) {
+    res = error_response(e);
+  } catch (const std::exception& e) {
+    // A bug or a database error: logged, never shown to the client.
+    failure = e.what();
+    res = error_response(ApiError(500, "InternalServerError", "An unexpected error occurred"));
+  }
+  for (auto it = stages_.rbegin(); it != stages_.rend(); ++it) (*it)->on_response(ctx, res);
+  for (auto& h : ctx.extra_headers) res.set_header(h.name, std::move(h.value));
+  if (services_.config.debug_headers) {
+    res.set_header("X-DB-Statements", std::to_string(ctx.stats.statements));
+    res.set_header("X-DB-Round-Trips", std::to_string(ctx.stats.round_trips));
+    res.set_header("X-DB-Time-Us", std::to_string(ctx.stats.db_us));
+  }
+  log_request(services_, ctx, res, Clock::now() - t0, failure);
+  co_return res;
+}
+
+}  // namespace wh::web
