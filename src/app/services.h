@@ -30,7 +30,7 @@ struct Services {
   security::RatePolicy general_limit;  // RATE_LIMIT_MAX_REQUESTS per IP per 15 min
   security::ClientIpPolicy client_ip;
   security::CorsPolicy cors;
-  BlockingPool blocking{2};  // bcrypt and other CPU-heavy work
+  BlockingPool blocking;  // bcrypt and other CPU-heavy work (bounded queue)
 };
 
 }  // namespace wh::app
