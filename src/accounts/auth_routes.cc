@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 #include <cctype>
+#include <functional>
+#include <optional>
 
 #include "accounts/authenticate.h"
 #include "accounts/jwt.h"
@@ -51,15 +53,27 @@ Response tokens_response(std::string_view user_json, const TokenPair& t, int sta
   return Response::json(std::move(body), status);
 }
 
+// Runs `fn` on the bcrypt threads; a full queue is a 503 the client may retry
+// in a second, never a wait that grows with the backlog.
+Task<void> on_bcrypt_pool(Context& ctx, std::function<void()> fn) {
+  std::optional<Task<void>> job;
+  try {
+    job.emplace(ctx.get<BlockingPool>().run(std::move(fn)));
+  } catch (const BlockingPool::Busy&) {
+    throw ApiError(503, "ServiceUnavailableError", "Server is busy. Please try again shortly.").with_retry_after(1);
+  }
+  co_await std::move(*job);
+}
+
 Task<std::string> hash_password(Context& ctx, std::string plain) {
   std::string out;
-  co_await ctx.get<BlockingPool>().run([&] { out = password::hash(plain, kBcryptCost); });
+  co_await on_bcrypt_pool(ctx, [&] { out = password::hash(plain, kBcryptCost); });
   co_return out;
 }
 
 Task<bool> check_password(Context& ctx, std::string plain, std::string hash) {
   bool ok = false;
-  co_await ctx.get<BlockingPool>().run([&] { ok = password::verify(plain, hash); });
+  co_await on_bcrypt_pool(ctx, [&] { ok = password::verify(plain, hash); });
   co_return ok;
 }
 
@@ -113,7 +127,9 @@ constexpr const char* kNotificationSql =
 
 constexpr const char* kRevokeSql =
     "INSERT INTO blacklisted_tokens (id, token, expires_at, created_at)"
-    " VALUES ($1, $2, to_timestamp($3) AT TIME ZONE 'UTC', " WH_NOW ") ON CONFLICT (token) DO NOTHING RETURNING 1";
+    " VALUES ($1, $2, to_timestamp($3) AT TIME ZONE 'UTC', " WH_NOW
+    ") ON CONFLICT (token) DO NOTHING"
+    " RETURNING " WH_DB_NOW_MS_SQL;
 
 // ---- register --------------------------------------------------------------
 
@@ -129,7 +145,7 @@ constexpr const char* kInsertUser =
     " failed_login_attempts, review_status, created_at, updated_at)"
     " VALUES ($1, $2, $3, $4, $5, $6, 'customer', false, true, 0, 'standard', " WH_NOW ", " WH_NOW
     ")"
-    " RETURNING " WH_USER_JSON;
+    " RETURNING " WH_USER_JSON ", " WH_DB_NOW_MS_SQL;
 
 constexpr const char* kDeleteVerificationTokens = "DELETE FROM email_verification_tokens WHERE user_id = $1";
 
@@ -166,7 +182,11 @@ Task<Response> register_user(Context& ctx) {
           R"({"success":false,"shouldLogin":true,"error":{"type":"ConflictError","message":"This email is already registered. Please login instead.","code":"EMAIL_ALREADY_VERIFIED"}})",
           409);
     }
-    // Registered but never verified: send a fresh link, issue nothing.
+    // Registered but never verified: send a fresh link, issue nothing. The
+    // link is a resend, so the per-address resend limit applies: without it,
+    // register would be a way to mail anyone without bound.
+    security::enforce_rate_limit(ctx, limits::kResendVerify, *email,
+                            "Too many verification email requests. Please try again in 1 hour.");
     co_await send_new_verification(ctx, std::string(existing.get(0, 0)), *email, std::string(existing.get(0, 8)));
     co_return message(
         "Account already exists but was not verified. A new verification link has been sent to your email.");
@@ -175,12 +195,14 @@ Task<Response> register_user(Context& ctx) {
   std::string hash = co_await hash_password(ctx, *pass);
   std::string user_id = new_cuid();
   std::string user_json;
+  std::int64_t issued_ms = 0;
   auto token = new_one_time_token();
   try {
     co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
       db::Params user{user_id, *email, hash, *first, *last, phone};
       auto r = co_await tx.query(kInsertUser, std::move(user));
       user_json = compact_json(r.get(0, 0));
+      issued_ms = r.get_int(0, 1);
       db::Params ins{new_cuid(), user_id, token.hash};
       co_await tx.query(kInsertVerificationToken, std::move(ins));
       co_await tx.query(kQueueEmailSql, queue_email_params(verification_email(ctx, *email, *first, token.raw)));
@@ -199,26 +221,51 @@ Task<Response> register_user(Context& ctx) {
     if (e.unique_violation()) throw ApiError(409, "ConflictError", "This email is already registered");
     throw;
   }
-  auto tokens = issue_tokens(ctx.config(), user_id, *email, "customer", false);
+  auto tokens = issue_tokens(ctx.config(), user_id, *email, "customer", false, issued_ms);
   co_return tokens_response(user_json, tokens, 201);
 }
 
 // ---- login -----------------------------------------------------------------
 
-constexpr const char* kLoginFailed =
-    "UPDATE users SET failed_login_attempts = failed_login_attempts + 1,"
-    " locked_until = CASE WHEN failed_login_attempts + 1 >= $2 THEN " WH_NOW
-    " + interval '15 minutes'"
-    " ELSE locked_until END, updated_at = " WH_NOW " WHERE id = $1 RETURNING failed_login_attempts >= $2";
+// Lockout. Each password check first reserves an attempt in one atomic
+// statement, so parallel guesses cannot all pass a stale "not locked" read:
+// at most kMaxFailedLogins passwords are evaluated per lock period. The
+// reservation counts as a failure until the password proves right.
+// - locked (locked_until in the future): no row, nothing is checked;
+// - a lock that has expired starts a fresh count (so one guess every 15
+//   minutes cannot keep an account locked for ever);
+// - the attempt that reaches the limit sets the lock at once; if its password
+//   is right, the success below lifts it again.
+// updated_at is left alone: these are bookkeeping columns, not the profile.
+// Returns the attempt count, whether this attempt set the lock, the database
+// clock (tokens issued from it compare exactly with last_password_change) and
+// the password hash as of that instant: a password change committed before
+// the reservation is the one checked, so no token issued after a change was
+// checked against the old password.
+constexpr const char* kReserveLoginAttempt =
+    "UPDATE users SET"
+    " failed_login_attempts = CASE WHEN locked_until IS NULL THEN failed_login_attempts ELSE 0 END + 1,"
+    " locked_until = CASE WHEN CASE WHEN locked_until IS NULL THEN failed_login_attempts ELSE 0 END + 1 >= $2"
+    " THEN " WH_NOW
+    " + interval '15 minutes' END"
+    " WHERE id = $1 AND (locked_until IS NULL OR locked_until <= " WH_NOW
+    ")"
+    " RETURNING failed_login_attempts, locked_until IS NOT NULL, " WH_DB_NOW_MS_SQL ", password";
 
-constexpr const char* kLoginSucceeded =
-    "UPDATE users SET failed_login_attempts = 0, locked_until = NULL, updated_at = " WH_NOW " WHERE id = $1";
+constexpr const char* kLoginSucceeded = "UPDATE users SET failed_login_attempts = 0, locked_until = NULL WHERE id = $1";
+
+[[noreturn]] void throw_locked(std::int64_t minutes) {
+  minutes = std::max<std::int64_t>(1, minutes);
+  throw ApiError(423, "AccountLockedError",
+                 "Account locked due to too many failed attempts. Try again in " + std::to_string(minutes) + " minute" +
+                     (minutes > 1 ? "s" : "") + ".");
+}
 
 Task<Response> login(Context& ctx) {
   auto body = json_body(ctx.req);
   BodyReader in(body);
   auto email = in.email();
-  auto pass = in.string("password", true, "Password is required");
+  auto pass = in.password("password", "Password is required");
   bool remember = in.boolean("rememberMe", false);
   in.finish();
   // Counts failures only: a successful login gives its token back below.
@@ -232,22 +279,25 @@ Task<Response> login(Context& ctx) {
     throw ApiError(401, "UnauthorizedError", "Invalid email or password");
   }
   std::string user_id(r.get(0, 0));
-  if (r.get_bool(0, 6)) {
-    auto minutes = std::max<std::int64_t>(1, r.get_int(0, 7));
-    throw ApiError(423, "AccountLockedError",
-                   "Account locked due to too many failed attempts. Try again in " + std::to_string(minutes) +
-                       " minute" + (minutes > 1 ? "s" : "") + ".");
+  if (r.get_bool(0, 6)) throw_locked(r.get_int(0, 7));
+  db::Params reserve{user_id, kMaxFailedLogins};
+  auto attempt = co_await ctx.db().query(kReserveLoginAttempt, std::move(reserve));
+  if (attempt.empty()) {
+    // Locked by a parallel attempt since the read above.
+    throw_locked(15);
   }
-  bool password_ok = co_await check_password(ctx, *pass, std::string(r.get(0, 1)));
+  bool locks = attempt.get_bool(0, 1);
+  std::int64_t issued_ms = attempt.get_int(0, 2);
+  bool password_ok = co_await check_password(ctx, *pass, std::string(attempt.get(0, 3)));
   if (!password_ok) {
-    db::Params upd{user_id, kMaxFailedLogins};
-    auto locked = co_await ctx.db().query(kLoginFailed, std::move(upd));
-    if (!locked.empty() && locked.get_bool(0, 0)) {
+    if (locks) {
       throw ApiError(423, "AccountLockedError", "Too many failed login attempts. Account locked for 15 minutes.");
     }
     throw ApiError(401, "UnauthorizedError", "Invalid email or password");
   }
   // The password is right: from here on, answers may reveal the account state.
+  db::Params reset{user_id};
+  co_await ctx.db().query(kLoginSucceeded, std::move(reset));
   security::refund_rate_limit(ctx, limits::kLogin, ctx.req.client_ip);
   if (!r.get_bool(0, 2)) throw ApiError(401, "UnauthorizedError", "Account has been deactivated");
   if (!r.get_bool(0, 3)) {
@@ -267,21 +317,27 @@ Task<Response> login(Context& ctx) {
     throw ApiError(503, "ServiceUnavailableError", "System is currently under maintenance. Please try again later.")
         .with_retry_after(3600);
   }
-  if (r.get_int(0, 5) > 0 || r.get_bool(0, 6)) {
-    db::Params reset{user_id};
-    co_await ctx.db().query(kLoginSucceeded, std::move(reset));
-  }
-  auto tokens = issue_tokens(ctx.config(), user_id, *email, role, remember);
+  auto tokens = issue_tokens(ctx.config(), user_id, *email, role, remember, issued_ms);
   co_return tokens_response(compact_json(r.get(0, 9)), tokens, 200);
 }
 
 // ---- refresh / logout / me -------------------------------------------------
 
-Task<bool> revoke(Context& ctx, const std::string& token, std::int64_t expires_at) {
+enum class TokenKind { kAccess, kRefresh };
+
+// Records `token` in blacklisted_tokens. Returns the database clock (unix ms)
+// when this call inserted it, nullopt when it was already there: the unique
+// insert is what makes a refresh token single-use across every instance.
+// Access tokens also go into this instance's revocation set at once (other
+// instances learn of them through the change listener); refresh tokens do
+// not, since their reuse is decided by the insert alone.
+Task<std::optional<std::int64_t>> revoke(Context& ctx, const std::string& token, std::int64_t expires_at,
+                                         TokenKind kind) {
   db::Params p{new_cuid(), revocation_key(token), static_cast<long long>(expires_at)};
   auto r = co_await ctx.db().query(kRevokeSql, std::move(p));
-  ctx.get<AuthState>().revoked.add_hash(sha256_hex(token), expires_at);
-  co_return !r.empty();
+  if (kind == TokenKind::kAccess) ctx.get<AuthState>().revoked.add_hash(sha256_hex(token), expires_at);
+  if (r.empty()) co_return std::nullopt;
+  co_return r.get_int(0, 0);
 }
 
 Task<Response> refresh(Context& ctx) {
@@ -295,34 +351,31 @@ Task<Response> refresh(Context& ctx) {
   // An access token (it has a role) is not a refresh token.
   if (!v.ok() || v.claims->role) throw ApiError(401, "UnauthorizedError", "Invalid or expired refresh token");
   const Claims& c = *v.claims;
-  if (ctx.get<AuthState>().revoked.contains_token(*token)) {
-    throw ApiError(401, "UnauthorizedError", "Refresh token has already been used");
-  }
   auto p = co_await load_principal(ctx, c.sub);
   if (!p) throw ApiError(401, "UnauthorizedError", "User not found");
   if (!p->active) throw ApiError(401, "UnauthorizedError", "Account has been deactivated");
-  if (p->password_changed_at > c.iat) {
+  if (issued_before_password_change(c.iat, c.iat_ms, p->password_changed_ms)) {
     throw ApiError(401, "UnauthorizedError", "Session expired due to password change. Please login again.");
   }
   // Rotation: the old token is spent exactly once, atomically.
-  bool first_use = co_await revoke(ctx, *token, c.exp);
+  auto first_use = co_await revoke(ctx, *token, c.exp, TokenKind::kRefresh);
   if (!first_use) {
     throw ApiError(401, "UnauthorizedError", "Refresh token has already been used");
   }
   bool long_lived = c.exp - c.iat > ctx.config().refresh_token_ttl.count();
-  auto tokens = issue_tokens(ctx.config(), p->id, p->email, p->role, long_lived);
+  auto tokens = issue_tokens(ctx.config(), p->id, p->email, p->role, long_lived, *first_use);
   co_return tokens_response("", tokens, 200);
 }
 
 Task<Response> logout(Context& ctx) {
   require_user(ctx);
-  co_await revoke(ctx, ctx.auth.token, ctx.auth.expires_at);
+  co_await revoke(ctx, ctx.auth.token, ctx.auth.expires_at, TokenKind::kAccess);
   // The client may also hand in its refresh token to end the session fully.
   auto body = json_body(ctx.req);
   if (auto* rt = body.if_contains("refreshToken"); rt && rt->is_string()) {
     auto v = verify(rt->as_string(), ctx.config().jwt_secret, unix_now());
     if (v.ok() && !v.claims->role && v.claims->sub == ctx.auth.principal->id) {
-      co_await revoke(ctx, std::string(rt->as_string()), v.claims->exp);
+      co_await revoke(ctx, std::string(rt->as_string()), v.claims->exp, TokenKind::kRefresh);
     }
   }
   co_return message("Logged out successfully");
@@ -371,9 +424,16 @@ Task<Response> password_reset_request(Context& ctx) {
 }
 
 constexpr const char* kFindResetToken =
-    "SELECT t.id, u.id, u.is_active, u.email, u.first_name FROM password_reset_tokens t"
+    "SELECT u.is_active FROM password_reset_tokens t"
     " JOIN users u ON u.id = t.user_id WHERE t.token = $1 AND t.expires_at >= " WH_NOW;
-constexpr const char* kDeleteResetToken = "DELETE FROM password_reset_tokens WHERE id = $1";
+constexpr const char* kDeleteResetToken = "DELETE FROM password_reset_tokens WHERE token = $1";
+// Consumes the token: of concurrent confirmations, one deletes the row and the
+// others find nothing once it commits. That decides which one succeeds.
+constexpr const char* kConsumeResetToken =
+    "DELETE FROM password_reset_tokens t USING users u"
+    " WHERE t.token = $1 AND t.expires_at >= " WH_NOW
+    " AND u.id = t.user_id"
+    " RETURNING u.id, u.is_active, u.email, u.first_name";
 constexpr const char* kSetPasswordVerified =
     "UPDATE users SET password = $2, email_verified = true, last_password_change = " WH_NOW
     ", failed_login_attempts = 0, locked_until = NULL, updated_at = " WH_NOW " WHERE id = $1";
@@ -384,17 +444,27 @@ Task<Response> password_reset_confirm(Context& ctx) {
   auto token = in.string("token", true, "Reset token is required");
   auto pass = in.new_password("newPassword", "New password");
   in.finish();
-  db::Params find{sha256_hex(*token)};
+  std::string token_hash = sha256_hex(*token);
+  // A cheap look first, so that a bad token costs no bcrypt.
+  db::Params find{token_hash};
   auto r = co_await ctx.db().query(kFindResetToken, std::move(find));
   if (r.empty()) throw ApiError(400, "ValidationError", "Invalid or expired password reset token");
-  std::string token_id(r.get(0, 0)), user_id(r.get(0, 1)), email(r.get(0, 3)), name(r.get(0, 4));
-  if (!r.get_bool(0, 2)) {
-    db::Params del{token_id};
+  if (!r.get_bool(0, 0)) {
+    db::Params del{token_hash};
     co_await ctx.db().query(kDeleteResetToken, std::move(del));
     throw ApiError(401, "UnauthorizedError", "This account has been deactivated. Please contact support.");
   }
   std::string hash = co_await hash_password(ctx, *pass);
+  std::string user_id;
   co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
+    db::Params consume{token_hash};
+    auto t = co_await tx.query(kConsumeResetToken, std::move(consume));
+    if (t.empty()) throw ApiError(400, "ValidationError", "Invalid or expired password reset token");
+    if (!t.get_bool(0, 1)) {
+      throw ApiError(401, "UnauthorizedError", "This account has been deactivated. Please contact support.");
+    }
+    user_id = std::string(t.get(0, 0));
+    std::string email(t.get(0, 2)), name(t.get(0, 3));
     db::Params upd{user_id, hash};
     co_await tx.query(kSetPasswordVerified, std::move(upd));
     db::Params del{user_id};
@@ -417,7 +487,7 @@ Task<Response> change_password(Context& ctx) {
                                "Too many password change attempts. Please contact support.");
   auto body = json_body(ctx.req);
   BodyReader in(body);
-  auto current = in.string("currentPassword", true, "Current password is required");
+  auto current = in.password("currentPassword", "Current password is required");
   auto next = in.new_password("newPassword", "New password");
   in.finish();
   db::Params find{p.id};
@@ -449,7 +519,7 @@ Task<Response> verify_password(Context& ctx) {
                                "Too many password change attempts. Please contact support.");
   auto body = json_body(ctx.req);
   BodyReader in(body);
-  auto pass = in.string("password", true, "Password is required");
+  auto pass = in.password("password", "Password is required");
   in.finish();
   db::Params find{p.id};
   auto r = co_await ctx.db().query(kPasswordHash, std::move(find));

@@ -1,13 +1,19 @@
 #include "accounts/auth_state.h"
 
+#include <algorithm>
+
 #include "core/crypto.h"
 
 namespace wh::accounts {
 
+namespace {
+constexpr std::chrono::milliseconds kTombstoneLife{60000};
+}  // namespace
+
 std::optional<Principal> PrincipalCache::get(const std::string& user_id) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(user_id);
-  if (it == entries_.end() || it->second.expires <= std::chrono::steady_clock::now()) {
+  if (it == entries_.end() || !it->second.principal || it->second.expires <= std::chrono::steady_clock::now()) {
     ++counters_.misses;
     return std::nullopt;
   }
@@ -15,29 +21,72 @@ std::optional<Principal> PrincipalCache::get(const std::string& user_id) {
   return it->second.principal;
 }
 
-void PrincipalCache::put(const Principal& p) {
+PrincipalCache::Ticket PrincipalCache::ticket() const {
   std::lock_guard lock(mu_);
-  if (entries_.size() >= max_entries_ && entries_.find(p.id) == entries_.end()) {
-    // Bounded: drop expired entries, else an arbitrary one.
-    auto now = std::chrono::steady_clock::now();
-    for (auto it = entries_.begin(); it != entries_.end();) {
-      it = it->second.expires <= now ? entries_.erase(it) : std::next(it);
+  return generation_;
+}
+
+// Called with mu_ held when a new key needs a slot: drops expired entries,
+// else an arbitrary one. A dropped tombstone raises the floor.
+void PrincipalCache::make_room(std::chrono::steady_clock::time_point now) {
+  auto drop = [&](std::unordered_map<std::string, Entry>::iterator it) {
+    if (it->second.principal) {
+      --principals_;
+    } else {
+      floor_ = std::max(floor_, it->second.invalidated);
     }
-    if (entries_.size() >= max_entries_) entries_.erase(entries_.begin());
+    return entries_.erase(it);
+  };
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    // An expired tombstone outlived every load that could race with it.
+    it = it->second.expires <= now ? drop(it) : std::next(it);
+  }
+  if (entries_.size() >= max_entries_) {
+    drop(entries_.begin());
     ++counters_.evictions;
   }
-  entries_[p.id] = Entry{p, std::chrono::steady_clock::now() + ttl_};
+}
+
+bool PrincipalCache::put(const Principal& p, Ticket ticket) {
+  std::lock_guard lock(mu_);
+  if (ticket < floor_) return false;
+  auto now = std::chrono::steady_clock::now();
+  auto it = entries_.find(p.id);
+  if (it != entries_.end() && !it->second.principal && it->second.invalidated > ticket && it->second.expires > now) {
+    return false;  // invalidated while this value was being read
+  }
+  if (it == entries_.end()) {
+    if (entries_.size() >= max_entries_) make_room(now);
+    it = entries_.emplace(p.id, Entry{}).first;
+  }
+  if (!it->second.principal) ++principals_;
+  it->second = Entry{p, now + ttl_, 0};
+  return true;
 }
 
 void PrincipalCache::invalidate(const std::string& user_id) {
   std::lock_guard lock(mu_);
-  entries_.erase(user_id);
+  ++generation_;
   ++counters_.invalidations;
+  auto now = std::chrono::steady_clock::now();
+  auto it = entries_.find(user_id);
+  if (it == entries_.end()) {
+    if (entries_.size() >= max_entries_) make_room(now);
+    it = entries_.emplace(user_id, Entry{}).first;
+  } else if (it->second.principal) {
+    --principals_;
+  }
+  // A tombstone outlives any load that may race with it (loads are bounded by
+  // statement timeouts of a few seconds).
+  it->second = Entry{std::nullopt, now + std::max<std::chrono::milliseconds>(ttl_, kTombstoneLife), generation_};
 }
 
 void PrincipalCache::clear() {
   std::lock_guard lock(mu_);
+  ++generation_;
+  floor_ = generation_;
   entries_.clear();
+  principals_ = 0;
   ++counters_.invalidations;
 }
 
@@ -48,7 +97,7 @@ CacheCounters PrincipalCache::counters() const {
 
 std::size_t PrincipalCache::size() const {
   std::lock_guard lock(mu_);
-  return entries_.size();
+  return principals_;
 }
 
 bool RevokedTokens::contains_token(std::string_view token) const { return contains_hash(sha256_hex(token)); }

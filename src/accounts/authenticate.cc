@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* kPrincipalSql =
     "SELECT u.id, u.email, u.role, u.is_active, u.email_verified,"
-    " COALESCE(floor(extract(epoch FROM u.last_password_change))::bigint, 0), " WH_USER_JSON
+    " COALESCE(round(extract(epoch FROM u.last_password_change) * 1000)::bigint, 0), " WH_USER_JSON
     " FROM users u WHERE u.id = $1";
 
 constexpr const char* kRevokedSql = "SELECT 1 FROM blacklisted_tokens WHERE token = $1";
@@ -36,6 +36,8 @@ Task<std::optional<Principal>> load_principal(web::Context& ctx, const std::stri
   if (cache) {
     if (auto p = state.principals.get(user_id)) co_return p;
   }
+  // Taken before the read: an invalidation during it keeps the value out.
+  auto ticket = state.principals.ticket();
   db::Params params{user_id};
   auto r = co_await ctx.db().query(kPrincipalSql, std::move(params));
   if (r.empty()) co_return std::nullopt;
@@ -45,9 +47,9 @@ Task<std::optional<Principal>> load_principal(web::Context& ctx, const std::stri
   p.role = r.get(0, 2);
   p.active = r.get_bool(0, 3);
   p.email_verified = r.get_bool(0, 4);
-  p.password_changed_at = r.get_int(0, 5);
+  p.password_changed_ms = r.get_int(0, 5);
   p.user_json = compact_json(r.get(0, 6));
-  if (cache) state.principals.put(p);
+  if (cache) state.principals.put(p, ticket);
   co_return p;
 }
 
@@ -87,7 +89,7 @@ Task<void> authenticate(web::Context& ctx) {
     out.failure = "Account has been deactivated";
   } else if (!c.role || *c.role != p->role) {
     out.failure = "Role permissions changed. Please login again.";
-  } else if (p->password_changed_at > c.iat) {
+  } else if (issued_before_password_change(c.iat, c.iat_ms, p->password_changed_ms)) {
     out.failure = "Session expired due to password change. Please login again.";
   } else {
     out.principal = std::make_shared<const Principal>(std::move(*p));

@@ -1,6 +1,5 @@
 #include "accounts/jwt.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <array>
@@ -8,6 +7,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "core/crypto.h"
 #include "core/ids.h"
 
 namespace wh::accounts {
@@ -79,10 +79,29 @@ const std::string& header_b64() {
   return h;
 }
 
+constexpr std::int64_t kMaxTime = 253402300799;  // 9999-12-31T23:59:59Z
+
+// An integer claim in [0, max] (nullopt: absent, fractional, negative,
+// out of range or not a number).
+std::optional<std::int64_t> time_claim(const json::object& o, const char* key, std::int64_t max) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_int64() && v->as_int64() >= 0 && v->as_int64() <= max) return v->as_int64();
+  if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(max)) {
+    return static_cast<std::int64_t>(v->as_uint64());
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::int64_t unix_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string sign(const Claims& c, std::string_view secret) {
@@ -94,6 +113,7 @@ std::string sign(const Claims& c, std::string_view secret) {
   payload["iat"] = c.iat;
   payload["exp"] = c.exp;
   payload["jti"] = c.jti ? *c.jti : random_hex(8);
+  if (c.iat_ms) payload["iatMs"] = *c.iat_ms;
   std::string signing_input = header_b64() + "." + b64url(json::serialize(payload));
   return signing_input + "." + b64url(hmac_sha256(secret, signing_input));
 }
@@ -109,8 +129,7 @@ Verified verify(std::string_view token, std::string_view secret, std::int64_t no
   }
   auto header = b64url_decode(token.substr(0, d1));
   auto payload = b64url_decode(token.substr(d1 + 1, d2 - d1 - 1));
-  auto sig = b64url_decode(token.substr(d2 + 1));
-  if (!header || !payload || !sig) return out;
+  if (!header || !payload) return out;
 
   boost::system::error_code ec;
   auto h = json::parse(*header, ec);
@@ -118,8 +137,11 @@ Verified verify(std::string_view token, std::string_view secret, std::int64_t no
   auto* alg = h.as_object().if_contains("alg");
   if (alg == nullptr || !alg->is_string() || alg->as_string() != "HS256") return out;
 
-  std::string expected = hmac_sha256(secret, token.substr(0, d2));
-  if (sig->size() != expected.size() || CRYPTO_memcmp(sig->data(), expected.data(), expected.size()) != 0) {
+  // Compare encodings, not decoded bytes: base64url has 4 (or 16) spellings
+  // of the same last bytes, and each would otherwise be a fresh token that
+  // the revocation list does not know. The length is public.
+  std::string expected = b64url(hmac_sha256(secret, token.substr(0, d2)));
+  if (!constant_time_equal(token.substr(d2 + 1), expected)) {
     out.error = JwtError::kBadSignature;
     return out;
   }
@@ -132,21 +154,20 @@ Verified verify(std::string_view token, std::string_view secret, std::int64_t no
     if (v != nullptr && v->is_string()) return std::string(v->as_string());
     return std::nullopt;
   };
-  auto num = [&](const char* k) -> std::int64_t {
-    auto* v = o.if_contains(k);
-    if (v == nullptr) return 0;
-    if (v->is_int64()) return v->as_int64();
-    if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-    if (v->is_double()) return static_cast<std::int64_t>(v->as_double());
-    return 0;
-  };
+  auto iat = time_claim(o, "iat", kMaxTime);
+  auto exp = time_claim(o, "exp", kMaxTime);
+  if (!iat || !exp || *iat > now + kIatClockSkew.count()) return out;
+  if (o.if_contains("iatMs") != nullptr) {
+    c.iat_ms = time_claim(o, "iatMs", kMaxTime * 1000 + 999);
+    if (!c.iat_ms || *c.iat_ms / 1000 != *iat) return out;
+  }
   c.sub = str("sub").value_or("");
   c.email = str("email");
   c.role = str("role");
   c.jti = str("jti");
-  c.iat = num("iat");
-  c.exp = num("exp");
-  if (o.if_contains("exp") != nullptr && now >= c.exp) {
+  c.iat = *iat;
+  c.exp = *exp;
+  if (now >= c.exp) {
     out.error = JwtError::kExpired;
     return out;
   }

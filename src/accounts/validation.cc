@@ -87,20 +87,36 @@ std::optional<std::string> BodyReader::new_password(std::string_view field, std:
                 "\"" + std::string(label) + "\" length must be less than or equal to 72 characters long");
     ok = false;
   }
-  bool lower = false, upper = false, digit = false, special = false;
+  // The old backend's one pattern, /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[@$!%*?&#])[A-Za-z\d@$!%*?&#]+$/,
+  // with its one message. ASCII classes only: std::islower etc. follow the
+  // locale.
+  bool lower = false, upper = false, digit = false, special = false, other = false;
   for (char c : *p) {
-    lower |= std::islower(static_cast<unsigned char>(c)) != 0;
-    upper |= std::isupper(static_cast<unsigned char>(c)) != 0;
-    digit |= std::isdigit(static_cast<unsigned char>(c)) != 0;
-    special |= std::string_view("@$!%*?&#").find(c) != std::string_view::npos;
+    bool l = c >= 'a' && c <= 'z', u = c >= 'A' && c <= 'Z', d = c >= '0' && c <= '9';
+    bool s = c != '\0' && std::string_view("@$!%*?&#").find(c) != std::string_view::npos;
+    lower |= l;
+    upper |= u;
+    digit |= d;
+    special |= s;
+    other |= !(l || u || d || s);
   }
-  if (!(lower && upper && digit && special)) {
+  if (!(lower && upper && digit && special) || other) {
     errors_.add(std::string(field),
                 "Password must contain at least 1 uppercase letter, 1 lowercase letter, 1 number, and 1 special "
                 "character (@$!%*?&#)");
     ok = false;
   }
   return ok ? p : std::nullopt;
+}
+
+std::optional<std::string> BodyReader::password(std::string_view field, std::string_view required_message) {
+  auto p = string(field, true, required_message);
+  if (!p) return std::nullopt;
+  if (p->find('\0') != std::string::npos) {
+    errors_.add(std::string(field), "Password must not contain a NUL character");
+    return std::nullopt;
+  }
+  return p;
 }
 
 std::optional<std::string> BodyReader::name(std::string_view field) {

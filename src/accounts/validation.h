@@ -24,9 +24,14 @@ class BodyReader {
   std::optional<std::string> string(std::string_view field, bool required, std::string_view required_message);
   // Lower-cased, trimmed e-mail, max 255; "Please provide a valid email address".
   std::optional<std::string> email(std::string_view field = "email");
-  // The password policy: 8-72 characters with a lower-case letter, an
-  // upper-case letter, a digit and one of @$!%*?&#.
+  // The password policy for passwords we set (register, reset, change): 8-72
+  // characters, only [A-Za-z0-9@$!%*?&#] (so no NUL byte), with a lower-case
+  // letter, an upper-case letter, a digit and one of @$!%*?&#.
   std::optional<std::string> new_password(std::string_view field, std::string_view label);
+  // A password to check against a stored hash: any characters but NUL, which
+  // bcrypt would silently treat as the end of the password. Passwords set
+  // through other paths (old backend, admin tools) keep working.
+  std::optional<std::string> password(std::string_view field, std::string_view required_message);
   // Letters, spaces and hyphens, 1-100 characters.
   std::optional<std::string> name(std::string_view field);
   // Optional E.164 phone; "" and null mean none.

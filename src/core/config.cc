@@ -96,6 +96,9 @@ Config Config::from_env() {
   c.jwt_secret = env_str("JWT_SECRET", "");
   c.access_token_ttl = env_duration("JWT_EXPIRES_IN", c.access_token_ttl);
   c.principal_cache_ttl = std::chrono::milliseconds(env_int("PRINCIPAL_CACHE_TTL_MS", 30000, 0, 3600000));
+  c.bcrypt_threads = static_cast<int>(env_int("BCRYPT_THREADS", 2, 1, 256));
+  c.bcrypt_queue = static_cast<int>(env_int("BCRYPT_QUEUE_MAX", 64, 0, 100000));
+  c.revocation_poll = std::chrono::milliseconds(env_int("REVOCATION_POLL_MS", 30000, 50, 3600000));
   c.direct_url = env_str("DIRECT_URL", "");
   c.trusted_proxies_file = env_str("TRUSTED_PROXIES_FILE", "");
   c.trusted_proxies = env_str("TRUSTED_PROXIES", "");

@@ -35,6 +35,9 @@ struct Config {
   std::chrono::seconds refresh_token_ttl{7 * 86400};     // refresh tokens: 7 d
   std::chrono::seconds remember_me_ttl{30 * 86400};      // rememberMe refresh tokens: 30 d
   std::chrono::milliseconds principal_cache_ttl{30000};  // PRINCIPAL_CACHE_TTL_MS
+  int bcrypt_threads = 2;                                // BCRYPT_THREADS: password hashing threads
+  int bcrypt_queue = 64;                                 // BCRYPT_QUEUE_MAX: waiting beyond those; more get 503
+  std::chrono::milliseconds revocation_poll{30000};      // REVOCATION_POLL_MS: incremental revocation load + cleanup
 
   // Edge and abuse protection
   std::string direct_url;            // DIRECT_URL: session connection for LISTEN (default DATABASE_URL)

@@ -11,6 +11,7 @@
 namespace wh::password {
 
 std::string hash(std::string_view plain, int cost) {
+  if (plain.find('\0') != std::string_view::npos) throw std::invalid_argument("password contains a NUL byte");
   unsigned char rnd[16];
   if (RAND_bytes(rnd, sizeof rnd) != 1) throw std::runtime_error("RAND_bytes failed");
   char salt[CRYPT_GENSALT_OUTPUT_SIZE];
@@ -27,6 +28,7 @@ std::string hash(std::string_view plain, int cost) {
 
 bool verify(std::string_view plain, std::string_view stored_hash) {
   if (stored_hash.size() != 60 || stored_hash[0] != '$' || stored_hash[1] != '2') return false;
+  if (plain.find('\0') != std::string_view::npos) return false;
   auto data = std::make_unique<crypt_data>();
   std::string p(plain);
   std::string h(stored_hash);

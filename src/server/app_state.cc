@@ -33,7 +33,8 @@ AppState::AppState(web::Services& services)
       limiter(200000),
       general_limit(security::limits::general(config.rate_limit_max)),
       client_ip(client_ip_policy(config)),
-      cors(config) {
+      cors(config),
+      blocking(config.bcrypt_threads, static_cast<std::size_t>(config.bcrypt_queue)) {
   services.provide(auth);
   services.provide(site);
   services.provide(limiter);

@@ -25,7 +25,7 @@ struct AppState {
   security::RatePolicy general_limit;  // RATE_LIMIT_MAX_REQUESTS per IP per 15 min
   security::ClientIpPolicy client_ip;
   security::CorsPolicy cors;
-  BlockingPool blocking{2};  // bcrypt and other CPU-heavy work
+  BlockingPool blocking;  // bcrypt and other CPU-heavy work (bounded queue)
 };
 
 }  // namespace wh::server

@@ -1,8 +1,12 @@
 #include "server/state_sync.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <charconv>
 
 #include "accounts/jwt.h"
 #include "core/log.h"
@@ -16,6 +20,18 @@ namespace {
 
 constexpr auto kStatementTimeout = std::chrono::milliseconds(10000);
 constexpr auto kReloadEvery = std::chrono::milliseconds(30000);
+// A row's created_at is its transaction's start, so rows may commit out of
+// created_at order. Each incremental load also re-reads the rows created this
+// recently; revocations are single-statement inserts that commit well within
+// it.
+constexpr int kCommitLagSeconds = 10;
+constexpr int kPageRows = 1000;
+// Expired rows are deleted this long after expiry, so an instance whose clock
+// lags the database's still refuses a spent refresh token until it expires
+// by its own clock.
+constexpr const char* kCleanupGrace = "10 minutes";
+
+#define WH_NOW_UTC "(now() AT TIME ZONE 'UTC')"
 
 Task<void> reload_blocked_ips(db::Connection& c, AppState& s) {
   auto r = co_await c.exec("SELECT ip FROM blocked_ips", {}, kStatementTimeout);
@@ -33,39 +49,106 @@ Task<void> reload_settings(db::Connection& c, AppState& s) {
   s.site.set_maintenance(!r.empty() && !r.is_null(0, 0) && r.get_bool(0, 0));
 }
 
-Task<void> reload_revoked(db::Connection& c, AppState& s) {
+// Where the incremental revocation load continues: the newest
+// (created_at, id) seen, created_at as text at full precision.
+struct Watermark {
+  std::string created_at = "1970-01-01 00:00:00";
+  std::string id;
+};
+
+// Every unexpired access-token revocation, replacing the in-memory set (on
+// connect: notifications may have been missed). The watermark is read first,
+// so a row committed during the load is read again by the next increment.
+Task<Watermark> load_all_revoked(db::Connection& c, AppState& s) {
+  auto w = co_await c.exec("SELECT to_char(max(created_at), 'YYYY-MM-DD HH24:MI:SS.US') FROM blacklisted_tokens", {},
+                           kStatementTimeout);
+  Watermark mark;
+  if (!w.empty() && !w.is_null(0, 0)) mark.created_at = std::string(w.get(0, 0));
   auto r = co_await c.exec(
-      "SELECT wh_token_hash(token), floor(extract(epoch FROM expires_at))::bigint"
-      " FROM blacklisted_tokens WHERE expires_at > (now() AT TIME ZONE 'UTC')",
+      "SELECT wh_token_hash(token), floor(extract(epoch FROM expires_at))::bigint FROM blacklisted_tokens"
+      " WHERE expires_at > " WH_NOW_UTC " AND wh_token_is_access(token)",
       {}, kStatementTimeout);
   std::unordered_map<std::string, std::int64_t> hashes;
   hashes.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) hashes.emplace(r.get(i, 0), r.get_int(i, 1));
   s.auth.revoked.replace(std::move(hashes));
+  s.auth.revocation_rows_read += static_cast<std::uint64_t>(r.rows());
+  co_return mark;
 }
 
-Task<void> reload_all(db::Connection& c, AppState& s) {
-  co_await reload_blocked_ips(c, s);
-  co_await reload_settings(c, s);
-  co_await reload_revoked(c, s);
-  s.auth.principals.clear();
+// Rows added after `mark`, plus every row of the last kCommitLagSeconds (a
+// late commit may sort before the watermark), in pages. Re-reading is thus
+// bounded by the rows of the last few seconds, however old the watermark.
+// Refresh-token rows advance the watermark but are not kept.
+Task<void> load_new_revoked(db::Connection& c, AppState& s, Watermark& mark) {
+  constexpr const char* kSql =
+      "SELECT CASE WHEN wh_token_is_access(token) THEN wh_token_hash(token) END,"
+      " floor(extract(epoch FROM expires_at))::bigint, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS.US'), id"
+      " FROM blacklisted_tokens"
+      " WHERE ((created_at, id) > ($1::timestamp, $2) OR created_at > " WH_NOW_UTC
+      " - make_interval(secs => $3))"
+      " AND expires_at > " WH_NOW_UTC " ORDER BY created_at, id LIMIT $4";
+  std::string from = mark.created_at, from_id = mark.id;
+  int lag = kCommitLagSeconds;
+  for (;;) {
+    db::Params p{from, from_id, lag, kPageRows};
+    auto r = co_await c.exec(kSql, p, kStatementTimeout);
+    s.auth.revocation_rows_read += static_cast<std::uint64_t>(r.rows());
+    for (int i = 0; i < r.rows(); ++i) {
+      if (!r.is_null(i, 0)) s.auth.revoked.add_hash(std::string(r.get(i, 0)), r.get_int(i, 1));
+    }
+    if (r.rows() == 0) break;
+    from = std::string(r.get(r.rows() - 1, 2));
+    from_id = std::string(r.get(r.rows() - 1, 3));
+    if (from > mark.created_at || (from == mark.created_at && from_id > mark.id)) {
+      mark.created_at = from;
+      mark.id = from_id;
+    }
+    if (r.rows() < kPageRows) break;
+    lag = 0;  // later pages continue strictly after the last row
+  }
 }
 
-Task<void> apply(const std::string& event, db::Connection& c, AppState& s) {
+// Deletes rows whose tokens have expired (any instance may; it is idempotent)
+// and forgets them in memory.
+Task<void> cleanup_revoked(db::Connection& c, AppState& s) {
+  std::string sql = std::string("DELETE FROM blacklisted_tokens WHERE expires_at < ") + WH_NOW_UTC + " - interval '" +
+                    kCleanupGrace + "'";
+  co_await c.exec(sql, {}, kStatementTimeout);
+  s.auth.revoked.prune(accounts::unix_now());
+}
+
+// A 'token:' event: 'token:<hash>:<expiry>' for an access token (migration
+// 0007). False when it lacks the expiry (the trigger of 0005/0006, sent for
+// refresh tokens too): the caller then loads new rows instead.
+bool add_revoked(std::string_view payload, AppState& s) {
+  auto colon = payload.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::int64_t expires = 0;
+  auto exp = payload.substr(colon + 1);
+  auto [end, ec] = std::from_chars(exp.data(), exp.data() + exp.size(), expires);
+  if (ec != std::errc() || end != exp.data() + exp.size()) return false;
+  s.auth.revoked.add_hash(std::string(payload.substr(0, colon)), expires);
+  return true;
+}
+
+// Applies one notification. Returns true when revocations must be loaded.
+Task<bool> apply(const std::string& event, db::Connection& c, AppState& s) {
   if (event.rfind("user:", 0) == 0) {
     s.auth.principals.invalidate(event.substr(5));
   } else if (event.rfind("token:", 0) == 0) {
-    s.auth.revoked.add_hash(event.substr(6), 0);  // expiry known at the next reload
+    co_return !add_revoked(std::string_view(event).substr(6), s);
   } else if (event == "blocked_ips") {
     co_await reload_blocked_ips(c, s);
   } else if (event == "settings") {
     co_await reload_settings(c, s);
   }
+  co_return false;
 }
 
-}  // namespace
-
-Task<void> run_state_sync(asio::any_io_executor ex, AppState& s) {
+// The listener proper. Runs on a strand: the connection and the loop state
+// are touched by one thread at a time, whatever thread the io_context uses.
+Task<void> listen(asio::any_io_executor ex, AppState& s) {
   db::ConnectOptions options;
   options.url = s.config.direct_url.empty() ? s.config.database_url : s.config.direct_url;
   options.connect_timeout = s.config.db_connect_timeout;
@@ -76,16 +159,35 @@ Task<void> run_state_sync(asio::any_io_executor ex, AppState& s) {
     try {
       auto conn = co_await db::Connection::connect(ex, options);
       co_await conn->exec("LISTEN wh_events", {}, kStatementTimeout);
-      co_await reload_all(*conn, s);
+      co_await reload_blocked_ips(*conn, s);
+      co_await reload_settings(*conn, s);
+      Watermark mark = co_await load_all_revoked(*conn, s);
       s.auth.live = true;
       backoff = std::chrono::milliseconds(250);
-      auto next_reload = std::chrono::steady_clock::now() + kReloadEvery;
+      auto now = std::chrono::steady_clock::now();
+      auto next_reload = now + kReloadEvery;
+      auto next_poll = now + s.config.revocation_poll;
       for (;;) {
-        auto events = co_await conn->notifications(std::chrono::milliseconds(1000));
-        for (const auto& e : events) co_await apply(e, *conn, s);
-        if (std::chrono::steady_clock::now() >= next_reload) {
-          co_await reload_all(*conn, s);
-          s.auth.revoked.prune(accounts::unix_now());
+        auto wait = std::clamp(
+            std::chrono::duration_cast<std::chrono::milliseconds>(next_poll - std::chrono::steady_clock::now()),
+            std::chrono::milliseconds(1), std::chrono::milliseconds(1000));
+        auto events = co_await conn->notifications(wait);
+        bool load = false;
+        for (const auto& e : events) {
+          bool need = co_await apply(e, *conn, s);
+          load = load || need;
+        }
+        if (load) co_await load_new_revoked(*conn, s, mark);
+        now = std::chrono::steady_clock::now();
+        if (now >= next_poll) {
+          // The safety net for notifications: rows added since the watermark.
+          co_await load_new_revoked(*conn, s, mark);
+          co_await cleanup_revoked(*conn, s);
+          next_poll = std::chrono::steady_clock::now() + s.config.revocation_poll;
+        }
+        if (now >= next_reload) {
+          co_await reload_blocked_ips(*conn, s);
+          co_await reload_settings(*conn, s);
           next_reload = std::chrono::steady_clock::now() + kReloadEvery;
         }
       }
@@ -99,6 +201,15 @@ Task<void> run_state_sync(asio::any_io_executor ex, AppState& s) {
     co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
     backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
   }
+}
+
+#undef WH_NOW_UTC
+
+}  // namespace
+
+Task<void> run_state_sync(asio::any_io_executor ex, AppState& s) {
+  asio::any_io_executor strand = asio::make_strand(ex);
+  co_await asio::co_spawn(strand, listen(strand, s), asio::use_awaitable);
 }
 
 }  // namespace wh::server

@@ -1,9 +1,14 @@
-// Keeps the in-process caches (principals, revoked tokens, blocked IPs,
-// maintenance flag) in step with the database: a dedicated session
-// connection LISTENs on `wh_events` (see migrations/0005), applies each
-// notification, and reloads everything on connect and every 30 s. While it
-// is disconnected the caches are not trusted (AuthState::live is false) and
-// authentication asks the database instead.
+// Keeps the in-process caches (principals, revoked access tokens, blocked
+// IPs, maintenance flag) in step with the database: a dedicated session
+// connection LISTENs on `wh_events` (see migrations/0005 and 0007) and
+// applies each notification. On connect it loads everything; then it loads
+// new revocations incrementally (after a created_at/id watermark) every
+// REVOCATION_POLL_MS, deletes expired blacklisted_tokens rows, and reloads the
+// small blocked-IP and settings tables every 30 s. The principal cache is
+// flushed only when the connection is lost (messages may have been missed);
+// while it is disconnected the caches are not trusted (AuthState::live is
+// false) and authentication asks the database instead. The listener runs on
+// a strand of `ex`.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 
