@@ -50,7 +50,14 @@ int run_migrate(const wh::Config& config) {
   const char* direct = std::getenv("DIRECT_URL");
   std::string url = (direct && *direct) ? direct : require_database_url(config);
   auto report = wh::db::migrate(url);
-  for (const auto& n : report.adopted) std::printf("migrate: adopted %s (existing Prisma schema)\n", n.c_str());
+  for (const auto& n : report.adopted) {
+    std::printf("migrate: adopted %s (existing WigHaven schema made by %s)\n", n.c_str(), report.adopted_from.c_str());
+  }
+  for (const auto& d : report.differences) std::printf("migrate: warning: %s\n", d.c_str());
+  if (!report.differences.empty()) {
+    std::printf("migrate: the adopted schema differs from 0001_base_schema in %zu place(s) listed above\n",
+                report.differences.size());
+  }
   for (const auto& n : report.applied) std::printf("migrate: applied %s\n", n.c_str());
   std::printf("migrate: %zu applied, %zu adopted, %d already up to date\n", report.applied.size(),
               report.adopted.size(), report.already);

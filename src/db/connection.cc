@@ -1,10 +1,15 @@
 #include "db/connection.h"
 
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
 
 namespace wh::db {
 namespace asio = boost::asio;
@@ -36,8 +41,9 @@ bool is_error(PGresult* r) {
 Connection::Connection(asio::any_io_executor ex, PGconn* conn) : ex_(ex), conn_(conn), socket_(ex) {}
 
 Connection::~Connection() {
-  // libpq owns the socket: release it from Asio before PQfinish closes it.
-  if (socket_.is_open()) socket_.release();
+  // Our dup first (it leaves the reactor), then libpq's own socket.
+  boost::system::error_code ignored;
+  socket_.close(ignored);
   if (conn_ != nullptr) PQfinish(conn_);
 }
 
@@ -45,17 +51,44 @@ bool Connection::healthy() const {
   return !broken_ && PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
 }
 
+bool Connection::alive() {
+  // Not healthy(): inside a transaction the connection is alive too.
+  if (broken_ || PQstatus(conn_) != CONNECTION_OK) return false;
+  pollfd p{};
+  p.fd = PQsocket(conn_);
+  p.events = POLLIN | POLLRDHUP;
+  int n = 0;
+  do {
+    n = ::poll(&p, 1, 0);
+  } while (n < 0 && errno == EINTR);
+  if (n == 0) return true;  // nothing pending: the usual case
+  bool hung_up = n < 0 || (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+  // Readable while idle: a NOTIFY or parameter change is harmless; the
+  // server's "terminating connection" error followed by end of file is not.
+  if (hung_up || PQconsumeInput(conn_) == 0 || PQisBusy(conn_) != 0 || PQstatus(conn_) != CONNECTION_OK) {
+    broken_ = true;
+    return false;
+  }
+  return true;
+}
+
 void Connection::fail(const char* what) {
   broken_ = true;
   throw DbError(std::string(what) + ": " + conn_message(conn_), "", true);
 }
 
-void Connection::track_socket() {
+void Connection::watch_socket() {
+  boost::system::error_code ignored;
+  socket_.close(ignored);
   int fd = PQsocket(conn_);
-  if (fd == fd_) return;
-  if (socket_.is_open()) socket_.release();
-  fd_ = fd;
-  if (fd >= 0) socket_.assign(fd);
+  if (fd < 0) return;
+  int mine = ::dup(fd);
+  if (mine < 0) fail("dup");
+  socket_.assign(mine, ignored);
+  if (ignored) {
+    ::close(mine);
+    fail("reactor");
+  }
 }
 
 Task<bool> Connection::wait_ready(bool want_read, bool want_write, Clock::time_point deadline) {
@@ -88,39 +121,38 @@ Task<void> Connection::wait(bool want_read, bool want_write, Clock::time_point d
   }
 }
 
-Task<std::unique_ptr<Connection>> Connection::connect(asio::any_io_executor ex, const ConnectOptions& o) {
-  std::string timeout_s = std::to_string(std::max<long long>(1, o.connect_timeout.count() / 1000));
-  std::string options;
-  if (o.statement_timeout.count() > 0) {
-    options = "-c statement_timeout=" + std::to_string(o.statement_timeout.count());
+Task<std::unique_ptr<Connection>> Connection::connect(asio::any_io_executor ex, const ConnectOptions& o,
+                                                      Clock::time_point deadline) {
+  deadline = std::min(deadline, Clock::now() + o.connect_timeout);
+  ConnectParams params = co_await connect_params(ex, o, deadline);
+  std::vector<const char*> keys, vals;
+  for (std::size_t i = 0; i < params.keys.size(); ++i) {
+    keys.push_back(params.keys[i].c_str());
+    vals.push_back(params.values[i].c_str());
   }
-  // Our defaults first; the URL (expanded from "dbname") may override them.
-  std::vector<const char*> keys{"connect_timeout", "application_name"};
-  std::vector<const char*> vals{timeout_s.c_str(), o.application_name.c_str()};
-  if (!options.empty()) {
-    keys.push_back("options");
-    vals.push_back(options.c_str());
-  }
-  keys.push_back("dbname");
-  vals.push_back(o.url.c_str());
   keys.push_back(nullptr);
   vals.push_back(nullptr);
 
-  PGconn* raw = PQconnectStartParams(keys.data(), vals.data(), 1);
+  PGconn* raw = PQconnectStartParams(keys.data(), vals.data(), 0);
   std::unique_ptr<Connection> c(new Connection(ex, raw));
   if (raw == nullptr || PQstatus(raw) == CONNECTION_BAD) c->fail("connect");
   if (PQsetnonblocking(raw, 1) != 0) c->fail("connect");
 
-  auto deadline = Clock::now() + o.connect_timeout;
   PostgresPollingStatusType poll = PGRES_POLLING_WRITING;
   for (;;) {
     if (poll == PGRES_POLLING_OK) break;
     if (poll == PGRES_POLLING_FAILED) c->fail("connect");
-    c->track_socket();
-    co_await c->wait(poll == PGRES_POLLING_READING, poll == PGRES_POLLING_WRITING, deadline);
+    // libpq may have replaced its socket in the last round (next host or
+    // address, SSL refused, GSS fallback): watch the current one.
+    c->watch_socket();
+    bool ready = co_await c->wait_ready(poll == PGRES_POLLING_READING, poll == PGRES_POLLING_WRITING, deadline);
+    if (!ready) {
+      c->broken_ = true;
+      throw DbError("connect: the database did not answer in time", "", true);
+    }
     poll = PQconnectPoll(raw);
   }
-  c->track_socket();
+  c->watch_socket();
   co_return c;
 }
 
@@ -154,6 +186,7 @@ struct ParamArrays {
 
 Task<Result> Connection::exec(std::string_view sql, const Params& params, std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
+  if (!alive()) throw DbError("connection closed by the server", "", true, true);
   std::string text(sql);
   ParamArrays arrays(params);
   if (PQsendQueryParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, arrays.values.data(), nullptr,
@@ -175,6 +208,7 @@ Task<Result> Connection::exec(std::string_view sql, const Params& params, std::c
 Task<std::vector<Result>> Connection::pipeline(const std::vector<Statement>& statements,
                                                std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
+  if (!alive()) throw DbError("connection closed by the server", "", true, true);
   if (PQenterPipelineMode(conn_) == 0) fail("pipeline");
   std::vector<std::string> texts;
   texts.reserve(statements.size());

@@ -11,17 +11,11 @@
 #include <vector>
 
 #include "core/task.h"
+#include "db/connect_params.h"
 #include "db/params.h"
 #include "db/result.h"
 
 namespace wh::db {
-
-struct ConnectOptions {
-  std::string url;  // libpq URL or key=value string
-  std::chrono::milliseconds connect_timeout{10000};
-  std::chrono::milliseconds statement_timeout{5000};  // 0 = leave the server default
-  std::string application_name = "wighaven";
-};
 
 class Connection {
  public:
@@ -29,9 +23,12 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Opens a connection without blocking the thread. Throws DbError on failure
-  // or when `options.connect_timeout` passes.
-  static Task<std::unique_ptr<Connection>> connect(boost::asio::any_io_executor ex, const ConnectOptions& options);
+  // Opens a connection without blocking the thread (host names are resolved
+  // asynchronously, see connect_params.h). Throws DbError on failure or when
+  // `options.connect_timeout` or `deadline`, whichever is first, passes.
+  static Task<std::unique_ptr<Connection>> connect(
+      boost::asio::any_io_executor ex, const ConnectOptions& options,
+      std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
   // Runs one parameterised statement. `timeout` bounds the wait for the
   // answer on the client side; when it passes the connection is marked broken.
@@ -49,9 +46,16 @@ class Connection {
   // pool then discards it.
   bool healthy() const;
 
+  // Not failed, and the server has not closed the connection meanwhile: looks
+  // at the socket without waiting (peer hang-up, or input that libpq reads
+  // as an error or end of file). An idle connection the server terminated
+  // (restart, idle timeout, Neon suspending its compute) fails this check,
+  // so it is discarded before any statement is sent on it.
+  bool alive();
+
  private:
   Connection(boost::asio::any_io_executor ex, PGconn* conn);
-  void track_socket();
+  void watch_socket();
   Task<bool> wait_ready(bool want_read, bool want_write, std::chrono::steady_clock::time_point deadline);
   Task<void> wait(bool want_read, bool want_write, std::chrono::steady_clock::time_point deadline);
   Task<void> flush(std::chrono::steady_clock::time_point deadline);
@@ -60,8 +64,10 @@ class Connection {
 
   boost::asio::any_io_executor ex_;
   PGconn* conn_;
+  // A dup() of libpq's socket, registered with the reactor. Owning our own
+  // descriptor means libpq closing or replacing its socket can never leave
+  // the reactor watching a reused descriptor number.
   boost::asio::posix::stream_descriptor socket_;
-  int fd_ = -1;
   bool broken_ = false;
 };
 

@@ -1,5 +1,7 @@
 #include "db/db.h"
 
+#include <optional>
+
 #include "core/error.h"
 #include "core/log.h"
 #include "db/pool.h"
@@ -33,10 +35,14 @@ void QueryStats::record(std::string_view sql, std::int64_t us, std::int64_t wait
   max_repeat = std::max(max_repeat, n);
 }
 
+// Retrying after a lost connection: always when the statement never left
+// this process; otherwise only a read, which cannot have changed anything.
+// The retry takes a fresh connection, never another idle one that may have
+// died with the first. A write that may have run is not repeated: 503.
 Task<Result> Db::query(std::string_view sql, Params params) {
   for (int attempt = 0;; ++attempt) {
     auto t0 = Clock::now();
-    Lease lease = co_await pool_->acquire();
+    Lease lease = co_await pool_->acquire(attempt == 0 ? Pool::Fresh::no : Pool::Fresh::yes);
     auto wait = micros_since(t0);
     auto t1 = Clock::now();
     try {
@@ -48,39 +54,56 @@ Task<Result> Db::query(std::string_view sql, Params params) {
       co_return r;
     } catch (const DbError& e) {
       if (!e.connection_lost()) throw;
-      if (attempt > 0 || !is_read(sql)) rethrow_lost(e);
+      if (attempt > 0 || !(e.not_sent() || is_read(sql))) rethrow_lost(e);
     }
   }
 }
 
 Task<std::vector<Result>> Db::pipeline(std::vector<Statement> statements) {
-  auto t0 = Clock::now();
-  Lease lease = co_await pool_->acquire();
-  auto wait = micros_since(t0);
-  auto t1 = Clock::now();
-  try {
-    auto results = co_await lease->pipeline(statements, pool_->statement_deadline());
-    if (stats_) {
-      auto us = micros_since(t1);
-      for (const auto& s : statements) stats_->record(s.sql, us / static_cast<std::int64_t>(statements.size()), 0);
-      stats_->wait_us += wait;
-      ++stats_->round_trips;
+  bool reads_only = true;
+  for (const auto& s : statements) reads_only = reads_only && is_read(s.sql);
+  for (int attempt = 0;; ++attempt) {
+    auto t0 = Clock::now();
+    Lease lease = co_await pool_->acquire(attempt == 0 ? Pool::Fresh::no : Pool::Fresh::yes);
+    auto wait = micros_since(t0);
+    auto t1 = Clock::now();
+    try {
+      auto results = co_await lease->pipeline(statements, pool_->statement_deadline());
+      if (stats_) {
+        auto us = micros_since(t1);
+        for (const auto& s : statements) stats_->record(s.sql, us / static_cast<std::int64_t>(statements.size()), 0);
+        stats_->wait_us += wait;
+        ++stats_->round_trips;
+      }
+      co_return results;
+    } catch (const DbError& e) {
+      if (!e.connection_lost()) throw;
+      if (attempt > 0 || !(e.not_sent() || reads_only)) rethrow_lost(e);
     }
-    co_return results;
-  } catch (const DbError& e) {
-    if (e.connection_lost()) rethrow_lost(e);
-    throw;
   }
 }
 
 Task<void> Db::transaction(const std::function<Task<void>(Tx&)>& body) {
-  auto t0 = Clock::now();
-  Lease lease = co_await pool_->acquire();
-  if (stats_) stats_->wait_us += micros_since(t0);
-  Tx tx(lease, *pool_, stats_);
+  // BEGIN changes nothing, so losing the connection on it is retried on a
+  // fresh one; after BEGIN a lost connection is 503 (the server rolls back).
+  std::optional<Lease> lease;
+  for (int attempt = 0;; ++attempt) {
+    auto t0 = Clock::now();
+    lease.emplace(co_await pool_->acquire(attempt == 0 ? Pool::Fresh::no : Pool::Fresh::yes));
+    if (stats_) stats_->wait_us += micros_since(t0);
+    try {
+      Tx begin(*lease, *pool_, stats_);
+      co_await begin.query("BEGIN");
+      break;
+    } catch (const DbError& e) {
+      if (!e.connection_lost()) throw;
+      if (attempt > 0) rethrow_lost(e);
+    }
+    lease.reset();
+  }
+  Tx tx(*lease, *pool_, stats_);
   std::exception_ptr failure;
   try {
-    co_await tx.query("BEGIN");
     co_await body(tx);
     co_await tx.query("COMMIT");
   } catch (...) {

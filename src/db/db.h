@@ -36,13 +36,15 @@ class Db {
  public:
   Db(Pool& pool, QueryStats* stats) : pool_(&pool), stats_(stats) {}
 
-  // One statement on any pooled connection. A read (text starting with
-  // SELECT) is retried once on a fresh connection if the first one was lost.
+  // One statement on any pooled connection. If the connection is lost, the
+  // statement is retried once on a fresh connection when it is a read (text
+  // starting with SELECT) or was never sent; otherwise ApiError 503.
   Task<Result> query(std::string_view sql, Params params = {});
   // Several statements in one round trip (pipeline mode), results in order.
+  // Retried like query() when all of them are reads or none was sent.
   Task<std::vector<Result>> pipeline(std::vector<Statement> statements);
   // Runs `body` between BEGIN and COMMIT on one connection; any exception
-  // rolls back and propagates.
+  // rolls back and propagates. A connection lost on BEGIN is replaced.
   Task<void> transaction(const std::function<Task<void>(Tx&)>& body);
 
   Pool& pool() { return *pool_; }

@@ -2,56 +2,56 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/error.h"
 #include "core/log.h"
+#include "db/pool_core.h"
 
 namespace wh::db {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-Lease::~Lease() {
-  if (pool_ != nullptr && conn_) pool_->release(std::move(conn_));
-}
+namespace {
 
-Pool::Pool(asio::any_io_executor ex, PoolOptions options) : ex_(std::move(ex)), options_(std::move(options)) {
-  counters_.size = options_.size;
-}
+// A slot counted in PoolCore::open that is not (yet) backed by a lease:
+// freed again unless disarmed, whatever ends the scope.
+class SlotGuard {
+ public:
+  explicit SlotGuard(std::shared_ptr<PoolCore> core) : core_(std::move(core)) {}
+  SlotGuard(const SlotGuard&) = delete;
+  SlotGuard& operator=(const SlotGuard&) = delete;
+  ~SlotGuard() {
+    if (core_) core_->release(nullptr);
+  }
+  void disarm() { core_.reset(); }
 
-Pool::~Pool() = default;
+ private:
+  std::shared_ptr<PoolCore> core_;
+};
 
-std::chrono::milliseconds Pool::statement_deadline() const {
-  auto st = options_.connect.statement_timeout;
-  return st.count() > 0 ? st + std::chrono::milliseconds(2000) : std::chrono::milliseconds(60000);
-}
-
-PoolStats Pool::stats() const {
-  std::lock_guard lock(mu_);
-  PoolStats s = counters_;
-  s.open = open_;
-  s.idle = static_cast<int>(idle_.size());
-  s.waiting = static_cast<int>(waiters_.size());
-  return s;
-}
-
-Task<std::unique_ptr<Connection>> Pool::open() {
+// Connects with retries and exponential backoff, all within `deadline`.
+Task<std::unique_ptr<Connection>> open_connection(PoolCore& core, Clock::time_point deadline) {
   auto backoff = std::chrono::milliseconds(100);
   for (int attempt = 0;; ++attempt) {
+    std::string error;
     try {
-      auto c = co_await Connection::connect(ex_, options_.connect);
-      std::lock_guard lock(mu_);
-      ++counters_.connects;
+      auto c = co_await Connection::connect(core.ex, core.options.connect, deadline);
+      std::lock_guard lock(core.mu);
+      ++core.counters.connects;
       co_return c;
     } catch (const DbError& e) {
-      {
-        std::lock_guard lock(mu_);
-        ++counters_.connect_failures;
-      }
-      log::warn("db connect failed", {{"attempt", attempt + 1}, {"error", e.what()}});
-      if (attempt >= options_.connect_retries) throw;
+      error = e.what();
+    }
+    {
+      std::lock_guard lock(core.mu);
+      ++core.counters.connect_failures;
+    }
+    log::warn("db connect failed", {{"attempt", attempt + 1}, {"error", error}});
+    if (attempt >= core.options.connect_retries || Clock::now() + backoff >= deadline) {
+      throw ApiError::unavailable("Database unavailable");
     }
     asio::steady_timer t(co_await asio::this_coro::executor, backoff);
     co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -59,79 +59,177 @@ Task<std::unique_ptr<Connection>> Pool::open() {
   }
 }
 
-Task<Lease> Pool::acquire() {
-  auto start = Clock::now();
-  auto executor = co_await asio::this_coro::executor;
-  std::shared_ptr<Waiter> waiter;
+}  // namespace
+
+Lease::Lease(std::shared_ptr<PoolCore> core, std::unique_ptr<Connection> conn)
+    : core_(std::move(core)), conn_(std::move(conn)) {}
+
+Lease::~Lease() {
+  if (core_ && conn_) core_->release(std::move(conn_));
+}
+
+void PoolCore::release(std::unique_ptr<Connection> conn) {
+  std::shared_ptr<PoolWaiter> woken;
+  std::unique_ptr<Connection> dropped;  // closed outside the lock
   {
-    std::lock_guard lock(mu_);
-    ++counters_.acquired;
-    while (!idle_.empty()) {
-      auto c = std::move(idle_.back());
-      idle_.pop_back();
-      if (c->healthy()) co_return Lease(this, std::move(c));
-      --open_;
-      ++counters_.discarded;
-    }
-    if (open_ < options_.size) {
-      ++open_;  // our slot: filled below
+    std::lock_guard lock(mu);
+    if (closed || !conn || !conn->healthy()) {
+      if (conn && !closed) ++counters.discarded;
+      dropped = std::move(conn);
+      --open;
+      if (!closed && !waiters.empty()) {
+        woken = std::move(waiters.front());
+        waiters.pop_front();
+        woken->done = true;
+        woken->may_create = true;
+        ++open;
+      }
+    } else if (!waiters.empty()) {
+      woken = std::move(waiters.front());
+      waiters.pop_front();
+      woken->done = true;
+      woken->conn = std::move(conn);
     } else {
-      waiter = std::make_shared<Waiter>(executor, start + options_.acquire_timeout);
-      waiters_.push_back(waiter);
-      ++counters_.waited;
+      idle.push_back(std::move(conn));
     }
   }
+  dropped.reset();
+  if (woken) woken->ready.set();
+}
+
+void PoolCore::expire(const std::shared_ptr<PoolWaiter>& w) {
+  {
+    std::lock_guard lock(mu);
+    if (w->done) return;
+    w->done = true;
+    w->timed_out = true;
+    waiters.erase(std::remove(waiters.begin(), waiters.end(), w), waiters.end());
+  }
+  w->ready.set();
+}
+
+Pool::Pool(asio::any_io_executor ex, PoolOptions options)
+    : core_(std::make_shared<PoolCore>(std::move(ex), std::move(options))) {
+  core_->counters.size = core_->options.size;
+}
+
+Pool::~Pool() {
+  std::vector<std::unique_ptr<Connection>> idle;
+  std::deque<std::shared_ptr<PoolWaiter>> waiters;
+  {
+    std::lock_guard lock(core_->mu);
+    core_->closed = true;
+    idle.swap(core_->idle);
+    waiters.swap(core_->waiters);
+    core_->open -= static_cast<int>(idle.size());
+    for (auto& w : waiters) {
+      w->done = true;
+      w->timed_out = true;
+    }
+  }
+  idle.clear();
+  for (auto& w : waiters) w->ready.set();
+}
+
+const asio::any_io_executor& Pool::executor() const { return core_->ex; }
+
+std::chrono::milliseconds Pool::statement_deadline() const {
+  auto st = core_->options.connect.statement_timeout;
+  return st.count() > 0 ? st + std::chrono::milliseconds(2000) : std::chrono::milliseconds(60000);
+}
+
+PoolStats Pool::stats() const {
+  std::lock_guard lock(core_->mu);
+  PoolStats s = core_->counters;
+  s.open = core_->open;
+  s.idle = static_cast<int>(core_->idle.size());
+  s.waiting = static_cast<int>(core_->waiters.size());
+  return s;
+}
+
+Task<Lease> Pool::acquire(Fresh fresh) {
+  std::shared_ptr<PoolCore> core = core_;  // kept alive across every suspension below
+  const auto start = Clock::now();
+  const auto deadline = start + core->options.acquire_timeout;
+  auto executor = co_await asio::this_coro::executor;
+  std::unique_ptr<Connection> conn;
+  std::vector<std::unique_ptr<Connection>> dead;  // closed outside the lock
+  std::shared_ptr<PoolWaiter> waiter;
+  bool own_slot = false;
+  {
+    std::lock_guard lock(core->mu);
+    if (core->closed) throw ApiError::unavailable("Database unavailable");
+    ++core->counters.acquired;
+    if (fresh == Fresh::yes) {
+      if (core->open < core->options.size) {
+        ++core->open;
+        own_slot = true;
+      } else if (!core->idle.empty()) {
+        // Replace an idle connection: it may have died with the one we lost.
+        dead.push_back(std::move(core->idle.back()));
+        core->idle.pop_back();
+        ++core->counters.discarded;
+        own_slot = true;
+      }
+    } else {
+      while (!conn && !core->idle.empty()) {
+        auto c = std::move(core->idle.back());
+        core->idle.pop_back();
+        if (c->alive()) {
+          conn = std::move(c);
+        } else {
+          ++core->counters.discarded;
+          --core->open;
+          dead.push_back(std::move(c));
+        }
+      }
+      if (!conn && core->open < core->options.size) {
+        ++core->open;
+        own_slot = true;
+      }
+    }
+    if (!conn && !own_slot) {
+      waiter = std::make_shared<PoolWaiter>(executor);
+      core->waiters.push_back(waiter);
+      ++core->counters.waited;
+    }
+  }
+  dead.clear();
 
   if (waiter) {
-    co_await waiter->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    std::lock_guard lock(mu_);
-    counters_.wait_us_total +=
-        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
-    if (waiter->conn) co_return Lease(this, std::move(waiter->conn));
-    if (!waiter->may_create) {
-      waiters_.erase(std::remove(waiters_.begin(), waiters_.end(), waiter), waiters_.end());
-      ++counters_.timeouts;
-      throw ApiError::unavailable("Database is busy, please retry");
+    asio::steady_timer timer(executor, deadline);
+    timer.async_wait([core, waiter](const boost::system::error_code& ec) {
+      if (!ec) core->expire(waiter);
+    });
+    co_await waiter->ready.wait();
+    timer.cancel();
+    {
+      std::lock_guard lock(core->mu);
+      core->counters.wait_us_total += static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+      if (waiter->timed_out) {
+        if (core->closed) throw ApiError::unavailable("Database unavailable");
+        ++core->counters.timeouts;
+        throw ApiError::unavailable("Database is busy, please retry");
+      }
+      conn = std::move(waiter->conn);
     }
-  }
-
-  // We own a slot (open_ was incremented for us): fill it.
-  try {
-    co_return Lease(this, co_await open());
-  } catch (const DbError&) {
-    release(nullptr);
-    throw ApiError::unavailable("Database unavailable");
-  }
-}
-
-void Pool::wake(const std::shared_ptr<Waiter>& w) {
-  asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
-}
-
-void Pool::release(std::unique_ptr<Connection> conn) {
-  std::lock_guard lock(mu_);
-  bool usable = conn && conn->healthy();
-  if (!usable) {
-    if (conn) ++counters_.discarded;
-    --open_;
-    conn.reset();
-    if (!waiters_.empty()) {
-      auto w = waiters_.front();
-      waiters_.pop_front();
-      w->may_create = true;
-      ++open_;
-      wake(w);
+    // A handed-over connection is ours; its slot stays ours if we drop it.
+    if (conn && (fresh == Fresh::yes || !conn->alive())) {
+      std::lock_guard lock(core->mu);
+      ++core->counters.discarded;
+      dead.push_back(std::move(conn));
     }
-    return;
+    if (!conn) own_slot = true;
+    dead.clear();
   }
-  if (!waiters_.empty()) {
-    auto w = waiters_.front();
-    waiters_.pop_front();
-    w->conn = std::move(conn);
-    wake(w);
-    return;
-  }
-  idle_.push_back(std::move(conn));
+
+  if (conn) co_return Lease(core, std::move(conn));
+  // We hold a slot (counted in `open`): fill it, or free it whatever happens.
+  SlotGuard slot(core);
+  std::unique_ptr<Connection> opened = co_await open_connection(*core, deadline);
+  slot.disarm();
+  co_return Lease(core, std::move(opened));
 }
 
 }  // namespace wh::db

@@ -2,15 +2,21 @@
 // connection busy wait in a FIFO queue until one is released or their
 // deadline passes (then they get ApiError 503), so the database never sees
 // more than `size` connections from this process.
+//
+// `acquire_timeout` bounds the whole acquisition: queueing, host name
+// resolution, connecting and connect retries. Idle connections the server
+// has closed are discarded at hand-out, so after a database restart (or a
+// Neon compute suspending) requests get fresh connections, not errors.
+//
+// Thread-safe: acquire() and leases may be used from any thread of the
+// io_context. Leases may outlive the Pool (e.g. coroutines still suspended
+// when a server shuts down); their connections are then simply closed. The
+// Pool must be destroyed before its io_context.
 #pragma once
-#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <deque>
+#include <cstdint>
 #include <memory>
-#include <mutex>
-#include <vector>
 
 #include "core/task.h"
 #include "db/connection.h"
@@ -21,7 +27,7 @@ struct PoolOptions {
   ConnectOptions connect;
   int size = 6;
   std::chrono::milliseconds acquire_timeout{3000};
-  int connect_retries = 4;  // extra attempts with exponential backoff (Neon wakes in ~0.5 s)
+  int connect_retries = 4;  // extra attempts with exponential backoff, within acquire_timeout
 };
 
 struct PoolStats {
@@ -35,58 +41,61 @@ struct PoolStats {
   std::uint64_t timeouts = 0;
   std::uint64_t connects = 0;
   std::uint64_t connect_failures = 0;
-  std::uint64_t discarded = 0;  // broken connections dropped
+  std::uint64_t discarded = 0;      // broken or server-closed connections dropped
+  std::uint64_t health_probes = 0;  // statements run by check_health()
 };
 
-class Pool;
+struct PoolCore;
 
-// Exclusive use of one connection; returns it to the pool when destroyed.
+// Exclusive use of one connection; gives the connection (or, when it broke,
+// its slot) back to the pool when destroyed, also during stack unwinding.
 class Lease {
  public:
   Lease() = default;
-  Lease(Pool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
-  Lease(Lease&& o) noexcept : pool_(o.pool_), conn_(std::move(o.conn_)) { o.pool_ = nullptr; }
+  Lease(std::shared_ptr<PoolCore> core, std::unique_ptr<Connection> conn);
+  Lease(Lease&& o) noexcept = default;
   Lease& operator=(Lease&&) = delete;
   ~Lease();
   Connection& operator*() const { return *conn_; }
   Connection* operator->() const { return conn_.get(); }
 
  private:
-  Pool* pool_ = nullptr;
+  std::shared_ptr<PoolCore> core_;
   std::unique_ptr<Connection> conn_;
+};
+
+struct HealthCheck {
+  bool ok = false;
+  bool probed = false;  // this call ran the statement (otherwise: cached or shared)
 };
 
 class Pool {
  public:
   Pool(boost::asio::any_io_executor ex, PoolOptions options);
+  // Closes idle connections and fails queued waiters; see the class comment.
   ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
 
-  // Waits for a connection; throws ApiError(503) at the deadline or when
-  // the database cannot be reached.
-  Task<Lease> acquire();
+  // `fresh`: never an idle connection, a newly opened one (a retry after a
+  // lost connection must not land on another connection that died with it).
+  enum class Fresh { no, yes };
+
+  // Waits for a connection; throws ApiError(503) when `acquire_timeout`
+  // passes or the database cannot be reached.
+  Task<Lease> acquire(Fresh fresh = Fresh::no);
   PoolStats stats() const;
   // Client-side bound for one statement: the server's statement_timeout plus slack.
   std::chrono::milliseconds statement_deadline() const;
+  const boost::asio::any_io_executor& executor() const;
+
+  // Whether the database answers, from a result at most `max_age` old:
+  // concurrent callers share one probe, so a flood of health checks costs
+  // one statement per `max_age`, not one each. Never throws.
+  Task<HealthCheck> check_health(std::chrono::milliseconds max_age = std::chrono::milliseconds(1000));
 
  private:
-  friend class Lease;
-  struct Waiter {
-    explicit Waiter(const boost::asio::any_io_executor& ex, std::chrono::steady_clock::time_point t) : timer(ex, t) {}
-    boost::asio::steady_timer timer;
-    std::unique_ptr<Connection> conn;
-    bool may_create = false;  // woken to open a new connection in a freed slot
-  };
-  void release(std::unique_ptr<Connection> conn);
-  void wake(const std::shared_ptr<Waiter>& w);
-  Task<std::unique_ptr<Connection>> open();
-
-  boost::asio::any_io_executor ex_;
-  PoolOptions options_;
-  mutable std::mutex mu_;
-  std::vector<std::unique_ptr<Connection>> idle_;
-  std::deque<std::shared_ptr<Waiter>> waiters_;
-  int open_ = 0;
-  PoolStats counters_;
+  std::shared_ptr<PoolCore> core_;
 };
 
 }  // namespace wh::db

@@ -12,18 +12,25 @@
 namespace wh::db {
 
 // A failed statement or lost connection. `sqlstate` is the five-character
-// SQLSTATE ("" when the connection itself failed).
+// SQLSTATE ("" when the connection itself failed). `not_sent`: the
+// connection was found closed before the statement left this process, so
+// running it elsewhere cannot run it twice.
 class DbError : public std::runtime_error {
  public:
-  DbError(const std::string& message, std::string sqlstate, bool connection_lost)
-      : std::runtime_error(message), sqlstate_(std::move(sqlstate)), connection_lost_(connection_lost) {}
+  DbError(const std::string& message, std::string sqlstate, bool connection_lost, bool not_sent = false)
+      : std::runtime_error(message),
+        sqlstate_(std::move(sqlstate)),
+        connection_lost_(connection_lost),
+        not_sent_(not_sent) {}
   const std::string& sqlstate() const { return sqlstate_; }
   bool connection_lost() const { return connection_lost_; }
+  bool not_sent() const { return not_sent_; }
   bool unique_violation() const { return sqlstate_ == "23505"; }
 
  private:
   std::string sqlstate_;
   bool connection_lost_;
+  bool not_sent_;
 };
 
 class Result {

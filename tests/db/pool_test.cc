@@ -1,15 +1,25 @@
 // The real Pool / Db / Connection on an io_context against a scratch database.
 #include "db/pool.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <exception>
+#include <functional>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -17,6 +27,7 @@
 
 #include "core/error.h"
 #include "db/db.h"
+#include "support/http_client.h"
 #include "support/test_env.h"
 
 namespace wh::db {
@@ -38,21 +49,32 @@ std::string describe(const std::exception_ptr& e) {
 // An io_context that runs coroutines and collects their exceptions.
 struct Loop {
   asio::io_context io;
+  std::mutex mu;
   std::vector<std::exception_ptr> errors;
 
   template <class F>
   void spawn(F f) {
     asio::co_spawn(io, std::move(f), [this](std::exception_ptr e) {
+      std::lock_guard lock(mu);
       if (e) errors.push_back(e);
     });
   }
-  // Runs until every coroutine finished (bounded so that a hang fails the test).
-  void run(std::chrono::seconds limit = 30s) {
+  // Runs on `threads` threads until every coroutine finished (bounded so
+  // that a hang fails the test).
+  void run(std::chrono::seconds limit = 30s, int threads = 1) {
     io.restart();
+    std::vector<std::thread> extra;
+    for (int i = 1; i < threads; ++i) extra.emplace_back([&] { io.run_for(limit); });
     io.run_for(limit);
+    for (auto& t : extra) t.join();
     EXPECT_TRUE(io.stopped()) << "coroutines still running after " << limit.count() << " s";
   }
+  std::size_t error_count() {
+    std::lock_guard lock(mu);
+    return errors.size();
+  }
   void expect_no_errors() {
+    std::lock_guard lock(mu);
     for (const auto& e : errors) ADD_FAILURE() << "coroutine failed: " << describe(e);
   }
 };
@@ -103,7 +125,7 @@ TEST(PoolTest, BoundedConcurrencyQueuesTheRest) {
   // Samples the pool while the queries run.
   loop.spawn([&]() -> Task<void> {
     auto until = Clock::now() + 20s;
-    while (done + static_cast<int>(loop.errors.size()) < kRequests && Clock::now() < until) {
+    while (done + static_cast<int>(loop.error_count()) < kRequests && Clock::now() < until) {
       max_open = std::max(max_open, pool.stats().open);
       co_await sleep_for(2ms);
     }
@@ -216,32 +238,194 @@ TEST(PoolTest, ReadIsRetriedAfterTheConnectionWasLost) {
   EXPECT_EQ(s.open, 1);
 }
 
-TEST(PoolTest, WriteOnALostConnectionIs503AndNotRetried) {
+TEST(PoolTest, WriteOnAConnectionFoundClosedRunsOnAFreshOne) {
+  // The server closed the idle connection before the write was sent: the
+  // write cannot have run, so it goes to a new connection instead of 503.
   test::ScratchDb scratch(false);
   test::sql(scratch.name(), "CREATE TABLE lost_probe (v int)");
   Loop loop;
   Pool pool(loop.io.get_executor(), options(scratch.url(), 1));
-  int status = 0;
   std::string after;
+  std::string pid1, pid2;
   loop.spawn([&]() -> Task<void> {
     Db db(pool, nullptr);
     auto r1 = co_await db.query("SELECT pg_backend_pid()");
-    std::string pid(r1.get(0, 0));
-    test::sql("postgres", "SELECT pg_terminate_backend(" + pid + ")");
-    wait_backend_gone(pid);
-    try {
-      co_await db.query("INSERT INTO lost_probe VALUES (1)");
-      ADD_FAILURE() << "the write on a dead connection succeeded";
-    } catch (const ApiError& e) {
-      status = e.status();
-    }
-    auto r2 = co_await db.query("SELECT count(*) FROM lost_probe");
+    pid1 = std::string(r1.get(0, 0));
+    test::sql("postgres", "SELECT pg_terminate_backend(" + pid1 + ")");
+    wait_backend_gone(pid1);
+    co_await db.query("INSERT INTO lost_probe VALUES (1)");
+    auto r2 = co_await db.query("SELECT count(*), pg_backend_pid() FROM lost_probe");
     after = std::string(r2.get(0, 0));
+    pid2 = std::string(r2.get(0, 1));
   });
   loop.run();
   loop.expect_no_errors();
+  EXPECT_EQ(after, "1");
+  EXPECT_NE(pid1, pid2);
+  EXPECT_EQ(pool.stats().connects, 2u);
+  EXPECT_EQ(pool.stats().discarded, 1u);
+}
+
+// Terminates every backend of `db` but the caller's; returns how many.
+int terminate_all(const std::string& db) {
+  return std::stoi(test::sql(db,
+                             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                             " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+}
+
+// Blocks until `db` has no backend besides the caller's.
+void wait_all_gone(const std::string& db) {
+  for (int i = 0; i < 300; ++i) {
+    if (count(db,
+              "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+              " AND pid <> pg_backend_pid()") == 0) {
+      return;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  ADD_FAILURE() << "backends of " << db << " are still running";
+}
+
+// Waits (from another thread) until a statement starting with `prefix` is
+// running on `db`, then terminates every backend of `db`. False if it never ran.
+bool terminate_when_running(const std::string& db, const std::string& prefix) {
+  for (int i = 0; i < 500; ++i) {
+    if (count(db,
+              "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'"
+              " AND pid <> pg_backend_pid() AND query LIKE '" +
+                  prefix + "%'") > 0) {
+      terminate_all(db);
+      return true;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+TEST(PoolTest, WriteLostInFlightIs503AndNotRetried) {
+  // The connection died while the write was running: it may have had
+  // effects (here: a sequence, which no rollback undoes), so it must not
+  // be sent again.
+  test::ScratchDb scratch(false);
+  test::sql(scratch.name(),
+            "CREATE SEQUENCE write_runs; CREATE TABLE lost_probe (v bigint);"
+            " CREATE FUNCTION slow_value() RETURNS bigint LANGUAGE plpgsql AS $$"
+            " DECLARE n bigint := nextval('write_runs'); BEGIN PERFORM pg_sleep(3); RETURN n; END $$");
+  Loop loop;
+  Pool pool(loop.io.get_executor(), options(scratch.url(), 2));
+  int status = 0;
+  std::thread killer;
+  bool killed = false;
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    co_await db.query("SELECT 1");
+    killer = std::thread([&] { killed = terminate_when_running(scratch.name(), "INSERT INTO lost_probe"); });
+    try {
+      co_await db.query("INSERT INTO lost_probe SELECT slow_value()");
+      ADD_FAILURE() << "the write on a terminated connection succeeded";
+    } catch (const ApiError& e) {
+      status = e.status();
+    }
+  });
+  loop.run();
+  if (killer.joinable()) killer.join();
+  loop.expect_no_errors();
+  EXPECT_TRUE(killed) << "the write never started";
   EXPECT_EQ(status, 503);
-  EXPECT_EQ(after, "0") << "a write must not be silently re-sent on a new connection";
+  EXPECT_EQ(test::sql(scratch.name(), "SELECT last_value FROM write_runs"), "1") << "the write was sent twice";
+  EXPECT_EQ(test::sql(scratch.name(), "SELECT count(*) FROM lost_probe"), "0");
+}
+
+TEST(PoolTest, ReadLostInFlightIsRetriedOnAFreshConnection) {
+  test::ScratchDb scratch(false);
+  Loop loop;
+  Pool pool(loop.io.get_executor(), options(scratch.url(), 2));
+  std::set<std::string> before;
+  std::string answered_by;
+  std::thread killer;
+  bool killed = false;
+  loop.spawn([&]() -> Task<void> {
+    // Two connections, both idle afterwards.
+    Lease a = co_await pool.acquire();
+    Lease b = co_await pool.acquire();
+    for (Lease* l : {&a, &b}) {
+      Params none;
+      auto r = co_await (*l)->exec("SELECT pg_backend_pid()", none, 5s);
+      before.insert(std::string(r.get(0, 0)));
+    }
+  });
+  loop.run();
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    killer = std::thread([&] { killed = terminate_when_running(scratch.name(), "SELECT pg_backend_pid() FROM"); });
+    auto r = co_await db.query("SELECT pg_backend_pid() FROM pg_sleep(1)");
+    answered_by = std::string(r.get(0, 0));
+  });
+  loop.run();
+  if (killer.joinable()) killer.join();
+  loop.expect_no_errors();
+  EXPECT_TRUE(killed);
+  EXPECT_EQ(before.size(), 2u);
+  EXPECT_FALSE(answered_by.empty());
+  EXPECT_EQ(before.count(answered_by), 0u) << "the retry ran on a connection from before the termination";
+  EXPECT_EQ(pool.stats().connects, 3u);
+}
+
+TEST(PoolTest, AfterTheDatabaseTerminatesEveryConnectionReadsAndWritesSucceed) {
+  // Several connections, connect retries on, three threads: the database
+  // (a restart, a pooler, Neon suspending) closes every connection; the
+  // next 10 reads and 3 writes all succeed, none answers 503.
+  test::ScratchDb scratch(false);
+  test::sql(scratch.name(), "CREATE TABLE writes (v int)");
+  Loop loop;
+  auto o = options(scratch.url(), 4);
+  o.connect_retries = 3;
+  Pool pool(loop.io.get_executor(), o);
+  std::mutex mu;
+  std::set<std::string> warm_pids, later_pids;
+  for (int i = 0; i < 4; ++i) {
+    loop.spawn([&]() -> Task<void> {
+      Db db(pool, nullptr);
+      auto r = co_await db.query("SELECT pg_backend_pid() FROM pg_sleep(0.1)");
+      std::lock_guard lock(mu);
+      warm_pids.insert(std::string(r.get(0, 0)));
+    });
+  }
+  loop.run(30s, 3);
+  loop.expect_no_errors();
+  ASSERT_EQ(pool.stats().idle, 4);
+  ASSERT_EQ(warm_pids.size(), 4u);
+
+  EXPECT_EQ(terminate_all(scratch.name()), 4);
+  wait_all_gone(scratch.name());
+
+  std::atomic<int> reads{0}, writes{0};
+  for (int i = 0; i < 13; ++i) {
+    loop.spawn([&, i]() -> Task<void> {
+      Db db(pool, nullptr);
+      if (i % 4 == 3) {
+        Params p{Param(i)};
+        co_await db.query("INSERT INTO writes VALUES ($1::int)", std::move(p));
+        ++writes;
+      } else {
+        auto r = co_await db.query("SELECT pg_backend_pid()");
+        std::lock_guard lock(mu);
+        later_pids.insert(std::string(r.get(0, 0)));
+        ++reads;
+      }
+    });
+  }
+  loop.run(30s, 3);
+  loop.expect_no_errors();
+  EXPECT_EQ(reads.load(), 10);
+  EXPECT_EQ(writes.load(), 3);
+  EXPECT_EQ(test::sql(scratch.name(), "SELECT string_agg(v::text, ',' ORDER BY v) FROM writes"), "3,7,11");
+  for (const auto& p : later_pids) EXPECT_EQ(warm_pids.count(p), 0u) << "a terminated backend answered";
+  auto s = pool.stats();
+  EXPECT_EQ(s.discarded, 4u);
+  EXPECT_EQ(s.timeouts, 0u);
+  EXPECT_EQ(s.connect_failures, 0u);
+  EXPECT_LE(s.open, 4);
 }
 
 TEST(PoolTest, PipelineReturnsResultsInOrder) {
@@ -576,6 +760,10 @@ TEST(PoolTest, QueryStatsCountStatementsAndRepeats) {
   QueryStats stats;
   QueryStats after_queries;
   loop.spawn([&]() -> Task<void> {
+    Lease held = co_await pool.acquire();
+    co_await sleep_for(150ms);
+  });
+  loop.spawn([&]() -> Task<void> {
     Db db(pool, &stats);
     for (int i = 0; i < 3; ++i) co_await db.query(kRepeated);
     co_await db.query(kOnce);
@@ -594,7 +782,10 @@ TEST(PoolTest, QueryStatsCountStatementsAndRepeats) {
   EXPECT_EQ(stats.round_trips, 5);
   EXPECT_EQ(stats.max_repeat, 3);
   EXPECT_GT(stats.db_us, 0);
-  EXPECT_GE(stats.wait_us, 0);
+  // The first statement queued behind the holder below for about 150 ms.
+  EXPECT_GE(stats.wait_us, 100'000);
+  EXPECT_LT(stats.wait_us, 5'000'000);
+  EXPECT_EQ(pool.stats().waited, 1u);
 }
 
 TEST(PoolTest, QueryStatsTransactionCountsBeginAndCommit) {
@@ -611,6 +802,358 @@ TEST(PoolTest, QueryStatsTransactionCountsBeginAndCommit) {
   loop.expect_no_errors();
   EXPECT_EQ(stats.statements, 3);  // BEGIN, SELECT, COMMIT
   EXPECT_EQ(stats.round_trips, 3);
+}
+
+// A TCP port on loopback whose listen queue is never accepted: the kernel
+// completes the handshake (for the backlog) and then nothing ever answers,
+// like a database host that black-holes traffic.
+class BlackHole {
+ public:
+  BlackHole() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    EXPECT_EQ(::listen(fd_, 1), 0);
+    socklen_t len = sizeof a;
+    EXPECT_EQ(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len), 0);
+    port_ = ntohs(a.sin_port);
+  }
+  ~BlackHole() { ::close(fd_); }
+  BlackHole(const BlackHole&) = delete;
+  BlackHole& operator=(const BlackHole&) = delete;
+  std::string url() const { return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/postgres"; }
+
+ private:
+  int fd_ = -1;
+  unsigned short port_ = 0;
+};
+
+TEST(PoolTest, BlackHoledDatabaseIs503AtTheAcquireDeadline) {
+  // Connect timeout 10 s and 4 retries would take about a minute; the
+  // acquire deadline (800 ms) bounds all of it, for queued requests too.
+  BlackHole hole;
+  Loop loop;
+  PoolOptions o;
+  o.connect.url = hole.url();
+  o.connect.connect_timeout = 10000ms;
+  o.size = 2;
+  o.acquire_timeout = 800ms;
+  o.connect_retries = 4;
+  Pool pool(loop.io.get_executor(), o);
+  constexpr int kRequests = 4;
+  std::vector<int> statuses(kRequests, 0);
+  std::vector<Clock::duration> took(kRequests);
+  for (int i = 0; i < kRequests; ++i) {
+    loop.spawn([&, i]() -> Task<void> {
+      auto t0 = Clock::now();
+      try {
+        Db db(pool, nullptr);
+        co_await db.query("SELECT 1");
+        ADD_FAILURE() << "a black hole answered";
+      } catch (const ApiError& e) {
+        statuses[i] = e.status();
+      }
+      took[i] = Clock::now() - t0;
+    });
+  }
+  auto t0 = Clock::now();
+  loop.run(60s, 2);
+  auto total = Clock::now() - t0;
+  loop.expect_no_errors();
+  for (int i = 0; i < kRequests; ++i) {
+    EXPECT_EQ(statuses[i], 503) << i;
+    EXPECT_GE(took[i], 700ms) << i;
+    EXPECT_LT(took[i], 800ms + 1500ms) << i << ": not bounded by acquire_timeout";
+  }
+  EXPECT_LT(total, 800ms + 1500ms);
+  auto s = pool.stats();
+  EXPECT_EQ(s.open, 0) << "a timed-out connect kept its slot";
+  EXPECT_EQ(s.waiting, 0);
+  EXPECT_EQ(s.connects, 0u);
+  EXPECT_GE(s.connect_failures, 2u);
+}
+
+TEST(PoolTest, ExceptionsInsideLeasesGiveEverySlotBack) {
+  test::ScratchDb scratch(false);
+  Loop loop;
+  auto o = options(scratch.url(), 3);
+  o.acquire_timeout = 3000ms;
+  Pool pool(loop.io.get_executor(), o);
+  constexpr int kRequests = 24;
+  std::atomic<int> thrown{0};
+  for (int i = 0; i < kRequests; ++i) {
+    loop.spawn([&, i]() -> Task<void> {
+      try {
+        if (i % 4 == 0) {  // a handler bug while holding a lease
+          Lease lease = co_await pool.acquire();
+          Params none;
+          co_await lease->exec("SELECT 1", none, 5s);
+          throw std::runtime_error("handler bug");
+        } else if (i % 4 == 1) {  // an exception inside a transaction
+          Db db(pool, nullptr);
+          std::function<Task<void>(Tx&)> body = [](Tx& tx) -> Task<void> {
+            co_await tx.query("SELECT 1");
+            throw std::logic_error("in transaction");
+          };
+          co_await db.transaction(body);
+        } else if (i % 4 == 2) {  // a failing statement
+          Db db(pool, nullptr);
+          co_await db.query("SELECT no_such_column FROM pg_class");
+        } else {  // the connection dies under the lease
+          Lease lease = co_await pool.acquire();
+          Params none;
+          co_await lease->exec("SELECT pg_terminate_backend(pg_backend_pid())", none, 5s);
+        }
+      } catch (const std::exception&) {
+        ++thrown;
+      }
+    });
+  }
+  loop.run(30s, 3);
+  loop.expect_no_errors();
+  EXPECT_EQ(thrown.load(), kRequests);
+  auto s = pool.stats();
+  EXPECT_EQ(s.waiting, 0);
+  EXPECT_EQ(s.open, s.idle) << "a slot is still counted as in use";
+  EXPECT_LE(s.open, 3);
+  EXPECT_EQ(s.timeouts, 0u);
+  EXPECT_EQ(s.discarded, static_cast<std::uint64_t>(kRequests / 4)) << "the terminated connections";
+
+  // Every slot is usable again: three leases at once, quickly.
+  int held = 0;
+  loop.spawn([&]() -> Task<void> {
+    Lease a = co_await pool.acquire();
+    Lease b = co_await pool.acquire();
+    Lease c = co_await pool.acquire();
+    Params none;
+    for (Lease* l : {&a, &b, &c}) {
+      co_await (*l)->exec("SELECT 1", none, 5s);
+      ++held;
+    }
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(held, 3);
+  EXPECT_EQ(pool.stats().timeouts, 0u);
+}
+
+// True once a statement starting with `prefix` is running on `db`.
+bool wait_running(const std::string& db, const std::string& prefix) {
+  for (int i = 0; i < 500; ++i) {
+    if (count(db,
+              "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'"
+              " AND pid <> pg_backend_pid() AND query LIKE '" +
+                  prefix + "%'") > 0) {
+      return true;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+TEST(PoolTest, DestroyingThePoolThenTheLoopWithQueriesInFlightIsClean) {
+  // What App does on shutdown after the grace period: the loop stops with a
+  // statement running and a request queued; the pool is destroyed, then the
+  // loop, which destroys the suspended coroutines and their leases. (Under
+  // ASan a lease reaching back into the destroyed pool aborts the test.)
+  test::ScratchDb scratch(false);
+  auto io = std::make_unique<asio::io_context>();
+  auto pool = std::make_unique<Pool>(io->get_executor(), options(scratch.url(), 1));
+  std::atomic<int> finished{0};
+  Pool* p = pool.get();
+  asio::co_spawn(
+      *io,
+      [p, &finished]() -> Task<void> {
+        Db db(*p, nullptr);
+        co_await db.query("SELECT pg_sleep(30)");
+        ++finished;
+      },
+      asio::detached);
+  asio::co_spawn(
+      *io,
+      [p, &finished]() -> Task<void> {
+        Db db(*p, nullptr);
+        co_await db.query("SELECT 1");
+        ++finished;
+      },
+      asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i) threads.emplace_back([&io] { io->run(); });
+  EXPECT_TRUE(wait_running(scratch.name(), "SELECT pg_sleep(30)"));
+  EXPECT_EQ(pool->stats().waiting, 1);
+  io->stop();
+  for (auto& t : threads) t.join();
+  auto t0 = Clock::now();
+  pool.reset();
+  io.reset();
+  EXPECT_LT(Clock::now() - t0, 2s);
+  EXPECT_EQ(finished.load(), 0);
+}
+
+// Holds an exclusive lock on `table` in its own session until released.
+class LockedTable {
+ public:
+  LockedTable(const std::string& db, const std::string& table) : conn_(PQconnectdb(test::db_url(db).c_str())) {
+    EXPECT_EQ(PQstatus(conn_), CONNECTION_OK) << PQerrorMessage(conn_);
+    exec("BEGIN");
+    exec("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+  }
+  ~LockedTable() {
+    exec("COMMIT");
+    PQfinish(conn_);
+  }
+  LockedTable(const LockedTable&) = delete;
+  LockedTable& operator=(const LockedTable&) = delete;
+
+ private:
+  void exec(const std::string& s) {
+    PGresult* r = PQexec(conn_, s.c_str());
+    EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << s << ": " << PQresultErrorMessage(r);
+    PQclear(r);
+  }
+  PGconn* conn_;
+};
+
+// True once some backend of `db` waits for a lock.
+bool wait_lock_waiter(const std::string& db) {
+  for (int i = 0; i < 500; ++i) {
+    if (count(db,
+              "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+              " AND wait_event_type = 'Lock'") > 0) {
+      return true;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+TEST(PoolShutdownTest, AppExitsCleanlyWithARequestStillInTheDatabaseAfterTheGracePeriod) {
+  test::ScratchDb db;
+  Config c = test::test_config(db.name());
+  c.shutdown_grace = std::chrono::seconds(1);
+  auto app = std::make_unique<test::RunningApp>(c);
+  const unsigned short port = app->port();
+  ASSERT_EQ(test::HttpClient(port).get("/api/products?limit=1").status, 200);
+
+  LockedTable lock(db.name(), "products");
+  std::thread request([port] {
+    try {
+      test::HttpClient(port).get("/api/products?limit=2");
+    } catch (const std::exception&) {
+      // The server closed the connection at the end of the grace period.
+    }
+  });
+  EXPECT_TRUE(wait_lock_waiter(db.name())) << "the request never reached the database";
+  auto t0 = Clock::now();
+  app.reset();  // stop (the grace period passes) and destroy, statement still running
+  auto took = Clock::now() - t0;
+  request.join();
+  EXPECT_GE(took, 900ms) << "the grace period was not given";
+  EXPECT_LT(took, 5s);
+}
+
+TEST(PoolTest, ConnectsWhenLibpqMovesToAnotherSocket) {
+  // Two hosts: the first refuses, so libpq closes its socket and opens a
+  // new one (often with the same descriptor number) for the second. The
+  // reactor must watch the new socket, or the connect hangs to its deadline.
+  test::ScratchDb scratch(false);
+  const char* port = std::getenv("WH_TEST_PG_PORT");
+  ASSERT_NE(port, nullptr);
+  Loop loop;
+  auto o = options("postgresql://postgres@127.0.0.1:1,127.0.0.1:" + std::string(port) + "/" + scratch.name(), 1);
+  o.acquire_timeout = 3000ms;
+  Pool pool(loop.io.get_executor(), o);
+  std::string value;
+  Clock::duration took{};
+  loop.spawn([&]() -> Task<void> {
+    auto t0 = Clock::now();
+    Db db(pool, nullptr);
+    auto r = co_await db.query("SELECT current_database()");
+    value = std::string(r.get(0, 0));
+    took = Clock::now() - t0;
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(value, scratch.name());
+  EXPECT_LT(took, 2s);
+  EXPECT_EQ(pool.stats().connect_failures, 0u);
+}
+
+TEST(PoolTest, ConnectsThroughAHostName) {
+  // "localhost" is resolved by the asynchronous resolver and handed to
+  // libpq as hostaddr (one entry per address; 127.0.0.1 answers).
+  test::ScratchDb scratch(false);
+  const char* port = std::getenv("WH_TEST_PG_PORT");
+  ASSERT_NE(port, nullptr);
+  Loop loop;
+  Pool pool(loop.io.get_executor(),
+            options("postgresql://postgres@localhost:" + std::string(port) + "/" + scratch.name(), 1));
+  std::string value;
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    auto r = co_await db.query("SELECT current_database()");
+    value = std::string(r.get(0, 0));
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(value, scratch.name());
+}
+
+TEST(HealthCacheTest, AFloodOfHealthChecksCostsAboutOneStatement) {
+  test::ScratchDb db;
+  test::RunningApp app(test::test_config(db.name()));
+  const unsigned short port = app.port();
+  std::atomic<int> ok{0}, statements{0};
+  auto t0 = Clock::now();
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 10; ++t) {
+    clients.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        auto r = test::HttpClient(port).get((t + i) % 2 ? "/api/health" : "/readyz");
+        if (r.status == 200) ++ok;
+        std::string n = r.header("x-db-statements");
+        statements += n.empty() ? 1000 : std::stoi(n);  // a missing header fails the test
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count();
+  EXPECT_EQ(ok.load(), 50);
+  EXPECT_GE(statements.load(), 1);
+  // One probe per second at most (50 requests usually take well under one).
+  EXPECT_LE(statements.load(), 1 + static_cast<int>(elapsed)) << "elapsed " << elapsed << " s";
+  auto probes = app.app().services().pool->stats().health_probes;
+  EXPECT_EQ(probes, static_cast<std::uint64_t>(statements.load()));
+
+  // The result is kept for about a second, then checked again.
+  std::this_thread::sleep_for(1100ms);
+  EXPECT_EQ(test::HttpClient(port).get("/api/health").statements(), 1);
+  EXPECT_EQ(test::HttpClient(port).get("/readyz").statements(), 0);
+}
+
+TEST(HealthCacheTest, BlackHoledDatabaseAnswers503AtTheAcquireDeadline) {
+  BlackHole hole;
+  Config c = test::test_config("postgres");
+  c.database_url = hole.url();
+  c.db_acquire_timeout = 800ms;
+  c.db_connect_timeout = 10000ms;
+  c.db_connect_retries = 4;
+  test::RunningApp app(c);
+  test::HttpClient client(app.port());
+  auto t0 = Clock::now();
+  auto ready = client.get("/readyz");
+  auto took = Clock::now() - t0;
+  EXPECT_EQ(ready.status, 503) << ready.body;
+  EXPECT_LT(took, 800ms + 1500ms);
+  t0 = Clock::now();
+  auto products = client.get("/api/products");
+  took = Clock::now() - t0;
+  EXPECT_EQ(products.status, 503) << products.body;
+  EXPECT_GE(took, 700ms);
+  EXPECT_LT(took, 800ms + 1500ms);
 }
 
 TEST(QueryStatsTest, RecordKeysOnTheStatementText) {
