@@ -103,7 +103,12 @@ int main(int argc, char** argv) {
   try {
     wh::Config config = wh::Config::from_env();
     std::string cmd = argv[1];
-    if (cmd == "serve") return wh::app::serve(config);
+    if (cmd == "serve") {
+      auto problems = config.production_problems();
+      for (const auto& p : problems) std::fprintf(stderr, "wighaven: refusing to serve in production: %s\n", p.c_str());
+      if (!problems.empty()) return 1;
+      return wh::app::serve(config);
+    }
     if (cmd == "migrate") return run_migrate(config);
     if (cmd == "seed") return run_seed(config, argc, argv);
     std::fprintf(stderr, "wighaven: unknown command '%s'\n%s", cmd.c_str(), kUsage);
