@@ -13,13 +13,25 @@ namespace wh::db {
 
 // A failed statement or lost connection. `sqlstate` is the five-character
 // SQLSTATE ("" when the connection itself failed).
+//
+// what() is safe to log: it keeps the server's primary message and drops
+// the DETAIL, HINT, CONTEXT and QUERY parts that libpq appends, because they
+// quote row contents ("Key (email)=(ama@example.com) already exists",
+// "Failing row contains (...)", parameter values). Code that needs to tell
+// errors apart uses sqlstate(), never the text.
 class DbError : public std::runtime_error {
  public:
   DbError(const std::string& message, std::string sqlstate, bool connection_lost)
-      : std::runtime_error(message), sqlstate_(std::move(sqlstate)), connection_lost_(connection_lost) {}
+      : std::runtime_error(without_row_details(message)),
+        sqlstate_(std::move(sqlstate)),
+        connection_lost_(connection_lost) {}
   const std::string& sqlstate() const { return sqlstate_; }
   bool connection_lost() const { return connection_lost_; }
   bool unique_violation() const { return sqlstate_ == "23505"; }
+
+  // `message` up to the first line that starts a DETAIL, HINT, CONTEXT,
+  // QUERY or LINE n: part, without trailing newlines.
+  static std::string without_row_details(std::string_view message);
 
  private:
   std::string sqlstate_;
