@@ -89,6 +89,10 @@ int run_seed(const wh::Config& config, int argc, char** argv) {
   std::printf("seed: %d categories, %d products, %d variants, %d customers, %d orders, %d banners\n", s.categories,
               s.products, s.variants, s.customers, s.orders, s.banners);
   std::printf("seed: admin login %s / %s\n", wh::db::kDemoAdminEmail, wh::db::kDemoAdminPassword);
+  if (o.customers > 0) {
+    std::printf("seed: customer logins customer1@example.com ... / %s%s\n", wh::db::kDemoCustomerPassword,
+                o.customers >= 10 ? " (unverified1@example.com ... have not verified their e-mail)" : "");
+  }
   return 0;
 }
 
