@@ -24,7 +24,10 @@ std::string logged_link(const std::string& log, const std::string& to) {
     auto end = log.find('\n', start);
     std::string line = log.substr(start, end == std::string::npos ? std::string::npos : end - start);
     start = end == std::string::npos ? log.size() : end + 1;
-    if (line.empty() || line.front() != '{') continue;
+    // Without log::init (in-process servers) spdlog prefixes its default pattern.
+    auto brace = line.find('{');
+    if (brace == std::string::npos) continue;
+    line.erase(0, brace);
     boost::system::error_code ec;
     auto v = json::parse(line, ec);
     if (ec || !v.is_object()) continue;
