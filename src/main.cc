@@ -96,6 +96,10 @@ int run_seed(const wh::Config& config, int argc, char** argv) {
   std::printf("seed: %d categories, %d products, %d variants, %d customers, %d orders, %d banners\n", s.categories,
               s.products, s.variants, s.customers, s.orders, s.banners);
   std::printf("seed: admin login %s / %s\n", wh::db::kDemoAdminEmail, wh::db::kDemoAdminPassword);
+  if (o.customers > 0) {
+    std::printf("seed: customer logins customer1@example.com ... / %s%s\n", wh::db::kDemoCustomerPassword,
+                o.customers >= 10 ? " (unverified1@example.com ... have not verified their e-mail)" : "");
+  }
   return 0;
 }
 
@@ -110,7 +114,12 @@ int main(int argc, char** argv) {
   try {
     wh::Config config = wh::Config::from_env();
     std::string cmd = argv[1];
-    if (cmd == "serve") return wh::server::serve(config);
+    if (cmd == "serve") {
+      auto problems = config.production_problems();
+      for (const auto& p : problems) std::fprintf(stderr, "wighaven: refusing to serve in production: %s\n", p.c_str());
+      if (!problems.empty()) return 1;
+      return wh::server::serve(config);
+    }
     if (cmd == "migrate") return run_migrate(config);
     if (cmd == "seed") return run_seed(config, argc, argv);
     std::fprintf(stderr, "wighaven: unknown command '%s'\n%s", cmd.c_str(), kUsage);

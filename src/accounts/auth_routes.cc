@@ -158,7 +158,8 @@ Task<void> send_new_verification(Context& ctx, std::string user_id, std::string 
     co_await tx.query(kDeleteVerificationTokens, std::move(del));
     db::Params ins{new_cuid(), user_id, token.hash};
     co_await tx.query(kInsertVerificationToken, std::move(ins));
-    co_await tx.query(kQueueEmailSql, queue_email_params(verification_email(ctx, email, name, token.raw)));
+    co_await tx.query(kQueueEmailSql,
+                      queue_email_params(ctx.config(), verification_email(ctx, email, name, token.raw)));
   });
 }
 
@@ -205,10 +206,11 @@ Task<Response> register_user(Context& ctx) {
       issued_ms = r.get_int(0, 1);
       db::Params ins{new_cuid(), user_id, token.hash};
       co_await tx.query(kInsertVerificationToken, std::move(ins));
-      co_await tx.query(kQueueEmailSql, queue_email_params(verification_email(ctx, *email, *first, token.raw)));
+      co_await tx.query(kQueueEmailSql,
+                        queue_email_params(ctx.config(), verification_email(ctx, *email, *first, token.raw)));
       QueuedEmail welcome{"welcome", *email, "Welcome to WigHaven!", "welcome",
                           json::object{{"name", *first}, {"shop_link", frontend(ctx, "/shop")}}};
-      co_await tx.query(kQueueEmailSql, queue_email_params(welcome));
+      co_await tx.query(kQueueEmailSql, queue_email_params(ctx.config(), welcome));
       db::Params note{new_cuid(),
                       user_id,
                       "welcome",
@@ -417,7 +419,7 @@ Task<Response> password_reset_request(Context& ctx) {
       co_await tx.query(kDeleteResetTokens, std::move(del));
       db::Params ins{new_cuid(), user_id, token.hash};
       co_await tx.query(kInsertResetToken, std::move(ins));
-      co_await tx.query(kQueueEmailSql, queue_email_params(mail));
+      co_await tx.query(kQueueEmailSql, queue_email_params(ctx.config(), mail));
     });
   }
   co_return message("If an account exists with this email, a password reset link has been sent.");
@@ -469,7 +471,7 @@ Task<Response> password_reset_confirm(Context& ctx) {
     co_await tx.query(kSetPasswordVerified, std::move(upd));
     db::Params del{user_id};
     co_await tx.query(kDeleteResetTokens, std::move(del));
-    co_await tx.query(kQueueEmailSql, queue_email_params(password_changed_email(ctx, email, name)));
+    co_await tx.query(kQueueEmailSql, queue_email_params(ctx.config(), password_changed_email(ctx, email, name)));
   });
   ctx.get<AuthState>().principals.invalidate(user_id);
   co_return message("Password has been reset successfully");
@@ -507,7 +509,7 @@ Task<Response> change_password(Context& ctx) {
   co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
     db::Params upd{user_id, hash};
     co_await tx.query(kSetPassword, std::move(upd));
-    co_await tx.query(kQueueEmailSql, queue_email_params(password_changed_email(ctx, email, name)));
+    co_await tx.query(kQueueEmailSql, queue_email_params(ctx.config(), password_changed_email(ctx, email, name)));
   });
   ctx.get<AuthState>().principals.invalidate(user_id);
   co_return message("Password changed successfully");

@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 #include <string>
 
+#include "core/config.h"
 #include "db/params.h"
 
 namespace wh::accounts {
@@ -19,6 +20,16 @@ struct QueuedEmail {
 
 // The INSERT statement for `email`, ready for Tx::query / pipeline.
 extern const char* const kQueueEmailSql;
-db::Params queue_email_params(const QueuedEmail& email);
+
+// Its parameters. In development without a mail provider (no BREVO_API_KEY)
+// nothing would ever deliver the e-mail, so it is also written to the log
+// with every variable, links included: a developer who registers can copy
+// the verification link from there. Logged when queued, so a transaction
+// that then rolls back leaves a line for an e-mail that is never sent; in
+// production nothing is logged (the links are credentials).
+db::Params queue_email_params(const Config& config, const QueuedEmail& email);
+
+// True when queue_email_params logs e-mails for `config`.
+bool logs_emails(const Config& config);
 
 }  // namespace wh::accounts

@@ -106,9 +106,33 @@ Config Config::from_env() {
   c.origin_secret_header = env_str("ORIGIN_SECRET_HEADER", c.origin_secret_header);
   for (auto& ch : c.origin_secret_header) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   c.rate_limit_max = static_cast<int>(env_int("RATE_LIMIT_MAX_REQUESTS", 1000, 1, 100000000));
+  c.rate_limit_ipv6_prefix = static_cast<int>(env_int("RATE_LIMIT_IPV6_PREFIX", 64, 32, 128));
   c.rate_limits = env_bool("RATE_LIMITS", true);
   c.cors_origins = env_str("CORS_ORIGINS", "");
+  c.brevo_api_key = env_str("BREVO_API_KEY", "");
   return c;
+}
+
+// Shorter secrets can be guessed by anyone who can reach the origin.
+constexpr std::size_t kMinOriginSecret = 32;
+
+std::vector<std::string> Config::production_problems() const {
+  std::vector<std::string> out;
+  if (!production()) return out;
+  if (!origin_secret.empty() && origin_secret.size() < kMinOriginSecret) {
+    out.push_back("ORIGIN_SECRET is " + std::to_string(origin_secret.size()) +
+                  " characters long: set it to a random value of at least 32 characters");
+  } else if (origin_secret.empty() && trusted_proxies.empty() && trusted_proxies_file.empty()) {
+    out.push_back(
+        "the client IP cannot be trusted: set ORIGIN_SECRET to a random value of at least 32 characters (sent by the "
+        "edge in the " +
+        origin_secret_header +
+        " header), or set TRUSTED_PROXIES to the CIDRs of the proxy in front of this server (TRUSTED_PROXIES_FILE for "
+        "a "
+        "list in a file)");
+  }
+  if (!rate_limits) out.push_back("rate limits are off: unset RATE_LIMITS or set RATE_LIMITS=true");
+  return out;
 }
 
 }  // namespace wh

@@ -3,6 +3,7 @@
 #pragma once
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace wh {
 
@@ -46,12 +47,22 @@ struct Config {
   std::string origin_secret;         // ORIGIN_SECRET: when set, required on every request but health checks
   std::string origin_secret_header = "x-origin-secret";  // ORIGIN_SECRET_HEADER
   int rate_limit_max = 1000;                             // RATE_LIMIT_MAX_REQUESTS per 15 min per IP (general limit)
-  bool rate_limits = true;   // RATE_LIMITS: false disables every limit (never in production)
-  std::string cors_origins;  // CORS_ORIGINS: extra allowed origins, comma separated
+  int rate_limit_ipv6_prefix = 64;  // RATE_LIMIT_IPV6_PREFIX: IPv6 clients are limited per network of this size
+  bool rate_limits = true;          // RATE_LIMITS: false disables every limit (refused in production)
+  std::string cors_origins;         // CORS_ORIGINS: extra allowed origins, comma separated
+
+  // Mail
+  std::string brevo_api_key;  // BREVO_API_KEY: the mail provider; unset in development = e-mails go to the log
 
   // Reads the environment; throws std::runtime_error naming the bad variable.
   static Config from_env();
   bool production() const { return node_env == "production"; }
+  // What `serve` must refuse to run with: in production, a client address
+  // that cannot be trusted (per-IP limits and the block list would see the
+  // platform's proxy, or a spoofed header) and switched-off rate limits.
+  // Each entry is one sentence naming the variable to set; empty when fine
+  // (always empty outside production).
+  std::vector<std::string> production_problems() const;
 };
 
 }  // namespace wh

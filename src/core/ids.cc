@@ -29,17 +29,21 @@ unsigned long long random_u64() {
 
 }  // namespace
 
+std::string cuid_from(std::uint64_t ms, std::uint64_t counter, std::uint64_t random) {
+  std::string id = "c";
+  id.reserve(25);
+  append_base36(id, ms, 8);                                // 36^8 ms ≈ 89 years
+  append_base36(id, counter % 1679616ULL, 4);              // 36^4
+  append_base36(id, random % 4738381338321616896ULL, 12);  // 36^12
+  return id;
+}
+
 std::string new_cuid() {
   static std::atomic<unsigned long long> counter{random_u64()};
   auto ms = static_cast<unsigned long long>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count());
-  std::string id = "c";
-  id.reserve(25);
-  append_base36(id, ms, 8);                   // 36^8 ms ≈ 89 years
-  append_base36(id, counter++ % 1679616, 4);  // 36^4
-  append_base36(id, random_u64(), 12);
-  return id;
+  return cuid_from(ms, counter++, random_u64());
 }
 
 std::string random_hex(std::size_t bytes) {

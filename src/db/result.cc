@@ -5,6 +5,29 @@
 
 namespace wh::db {
 
+std::string DbError::without_row_details(std::string_view message) {
+  // libpq writes the primary message first and each further field on a line
+  // of its own ("DETAIL:  ..."); a field's text may span lines, so everything
+  // from the first such line on goes.
+  static constexpr std::string_view kFields[] = {"DETAIL:", "HINT:", "CONTEXT:", "QUERY:", "LINE "};
+  std::size_t cut = message.size();
+  for (std::size_t pos = 0; pos < message.size();) {
+    auto nl = message.find('\n', pos);
+    if (nl == std::string_view::npos) break;
+    std::string_view next = message.substr(nl + 1);
+    bool field = false;
+    for (auto f : kFields) field = field || next.substr(0, f.size()) == f;
+    if (field) {
+      cut = nl;
+      break;
+    }
+    pos = nl + 1;
+  }
+  std::string out(message.substr(0, cut));
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
 long Result::affected() const {
   if (!res_) return 0;
   const char* s = PQcmdTuples(res_.get());

@@ -15,10 +15,16 @@ namespace wh::db {
 // SQLSTATE ("" when the connection itself failed). `not_sent`: the
 // connection was found closed before the statement left this process, so
 // running it elsewhere cannot run it twice.
+//
+// what() is safe to log: it keeps the server's primary message and drops
+// the DETAIL, HINT, CONTEXT and QUERY parts that libpq appends, because they
+// quote row contents ("Key (email)=(ama@example.com) already exists",
+// "Failing row contains (...)", parameter values). Code that needs to tell
+// errors apart uses sqlstate(), never the text.
 class DbError : public std::runtime_error {
  public:
   DbError(const std::string& message, std::string sqlstate, bool connection_lost, bool not_sent = false)
-      : std::runtime_error(message),
+      : std::runtime_error(without_row_details(message)),
         sqlstate_(std::move(sqlstate)),
         connection_lost_(connection_lost),
         not_sent_(not_sent) {}
@@ -26,6 +32,10 @@ class DbError : public std::runtime_error {
   bool connection_lost() const { return connection_lost_; }
   bool not_sent() const { return not_sent_; }
   bool unique_violation() const { return sqlstate_ == "23505"; }
+
+  // `message` up to the first line that starts a DETAIL, HINT, CONTEXT,
+  // QUERY or LINE n: part, without trailing newlines.
+  static std::string without_row_details(std::string_view message);
 
  private:
   std::string sqlstate_;

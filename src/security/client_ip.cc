@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -14,6 +15,7 @@ namespace {
 struct Parsed {
   std::array<unsigned char, 16> bytes{};
   bool v6 = false;
+  bool mapped = false;  // written as IPv4-mapped IPv6, stored as IPv4
 };
 
 std::optional<Parsed> parse_ip(std::string_view text) {
@@ -26,6 +28,7 @@ std::optional<Parsed> parse_ip(std::string_view text) {
     if (std::memcmp(p.bytes.data(), mapped, 12) == 0) {
       std::memmove(p.bytes.data(), p.bytes.data() + 12, 4);
       std::memset(p.bytes.data() + 4, 0, 12);
+      p.mapped = true;
       return p;
     }
     p.v6 = true;
@@ -50,6 +53,23 @@ std::optional<std::string> normalize_ip(std::string_view text) {
   return std::string(buf);
 }
 
+std::optional<std::string> client_network(std::string_view text, int ipv6_prefix) {
+  auto p = parse_ip(trim(text));
+  if (!p) return std::nullopt;
+  char buf[INET6_ADDRSTRLEN];
+  if (!p->v6) {
+    if (inet_ntop(AF_INET, p->bytes.data(), buf, sizeof buf) == nullptr) return std::nullopt;
+    return std::string(buf);
+  }
+  int bits = std::clamp(ipv6_prefix, 0, 128);
+  for (int i = 0; i < 16; ++i) {
+    int keep = std::clamp(bits - 8 * i, 0, 8);
+    p->bytes[static_cast<std::size_t>(i)] &= static_cast<unsigned char>(0xFF00 >> keep);
+  }
+  if (inet_ntop(AF_INET6, p->bytes.data(), buf, sizeof buf) == nullptr) return std::nullopt;
+  return std::string(buf) + "/" + std::to_string(bits);
+}
+
 IpRanges IpRanges::parse(std::string_view text) {
   IpRanges out;
   auto add_entry = [&](std::string_view entry) {
@@ -57,18 +77,20 @@ IpRanges IpRanges::parse(std::string_view text) {
     if (entry.empty()) return;
     auto slash = entry.find('/');
     auto ip = parse_ip(entry.substr(0, slash));
-    if (!ip) throw std::invalid_argument("bad address in trusted ranges: " + std::string(entry));
-    int max_bits = ip->v6 ? 128 : 32;
-    int bits = max_bits;
+    if (!ip) throw std::invalid_argument("bad address in IP ranges: " + std::string(entry));
+    // Prefix lengths count in the address family as written.
+    int written_bits = ip->v6 || ip->mapped ? 128 : 32;
+    int bits = written_bits;
     if (slash != std::string_view::npos) {
       std::string b(entry.substr(slash + 1));
       char* end = nullptr;
       long n = std::strtol(b.c_str(), &end, 10);
-      if (b.empty() || *end != '\0' || n < 0 || n > max_bits) {
-        throw std::invalid_argument("bad prefix length in trusted ranges: " + std::string(entry));
+      if (b.empty() || *end != '\0' || n < 0 || n > written_bits || (ip->mapped && n < 96)) {
+        throw std::invalid_argument("bad prefix length in IP ranges: " + std::string(entry));
       }
       bits = static_cast<int>(n);
     }
+    if (ip->mapped) bits -= 96;
     out.ranges_.push_back({ip->bytes, bits, ip->v6});
   };
   while (!text.empty()) {

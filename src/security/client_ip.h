@@ -17,8 +17,10 @@ extern const char* const kCloudflareRanges;  // config/cloudflare-ips.txt
 
 class IpRanges {
  public:
-  // CIDRs separated by newlines, commas or spaces; '#' starts a comment.
-  // Throws std::invalid_argument naming a bad entry.
+  // CIDRs (or single addresses) separated by newlines, commas or spaces;
+  // '#' starts a comment. An IPv4-mapped IPv6 CIDR is the IPv4 one
+  // (::ffff:10.0.0.0/104 is 10.0.0.0/8). Throws std::invalid_argument naming
+  // a bad entry.
   static IpRanges parse(std::string_view text);
   void add(const IpRanges& other);
   bool contains(std::string_view ip) const;
@@ -36,6 +38,13 @@ class IpRanges {
 // Normalised text of an IPv4/IPv6 address (IPv4-mapped IPv6 becomes IPv4);
 // nullopt when `text` is not an address.
 std::optional<std::string> normalize_ip(std::string_view text);
+
+// The network an address is counted under by per-client limits: an IPv4
+// address (also written IPv4-mapped) is itself, an IPv6 address is its
+// network of `ipv6_prefix` bits in CIDR text ("2001:db8:1:2::/64"), because
+// one subscriber usually owns a whole /64 and could otherwise rotate through
+// addresses to escape a limit. nullopt when `text` is not an address.
+std::optional<std::string> client_network(std::string_view text, int ipv6_prefix);
 
 struct ClientIpPolicy {
   IpRanges trusted;

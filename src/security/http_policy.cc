@@ -16,8 +16,9 @@ CorsPolicy::CorsPolicy(const Config& config) : any_(config.node_env == "developm
   }
 }
 
-bool CorsPolicy::allowed(std::string_view origin) const {
-  if (any_) return true;
+bool CorsPolicy::allowed(std::string_view origin) const { return any_ || listed(origin); }
+
+bool CorsPolicy::listed(std::string_view origin) const {
   for (const auto& o : origins_) {
     if (o == origin) return true;
   }
@@ -26,7 +27,7 @@ bool CorsPolicy::allowed(std::string_view origin) const {
 
 void CorsPolicy::decorate(std::string_view origin, http::Response& res) const {
   res.set_header("Access-Control-Allow-Origin", std::string(origin));
-  res.set_header("Access-Control-Allow-Credentials", "true");
+  if (listed(origin)) res.set_header("Access-Control-Allow-Credentials", "true");
   res.set_header("Access-Control-Expose-Headers",
                  "X-Session-ID, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After");
   res.set_header("Vary", "Origin");

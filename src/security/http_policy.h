@@ -14,11 +14,16 @@
 namespace wh::security {
 
 // Origins allowed to call the API from a browser: FRONTEND_URL,
-// http://localhost:3000 and CORS_ORIGINS; any origin in development.
+// http://localhost:3000 and CORS_ORIGINS; any origin in development. Only
+// the listed origins are told Access-Control-Allow-Credentials: an origin
+// that is merely reflected by the development wildcard could otherwise read
+// credentialed responses of anyone who visits it.
 class CorsPolicy {
  public:
   explicit CorsPolicy(const Config& config);
   bool allowed(std::string_view origin) const;
+  // Listed explicitly (not only let in by the development wildcard).
+  bool listed(std::string_view origin) const;
   // Headers for an actual response to an allowed origin.
   void decorate(std::string_view origin, http::Response& res) const;
   // The answer to a preflight (OPTIONS with Access-Control-Request-Method).

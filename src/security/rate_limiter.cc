@@ -4,14 +4,25 @@
 #include <cmath>
 #include <functional>
 
+#include "security/client_ip.h"
+
 namespace wh::security {
 
 namespace {
 constexpr std::size_t kShards = 16;
 }
 
-RateLimiter::RateLimiter(std::size_t max_keys)
-    : shards_(kShards), max_per_shard_(std::max<std::size_t>(1, max_keys / kShards)) {}
+RateLimiter::RateLimiter(std::size_t max_keys, int ipv6_prefix)
+    : shards_(kShards), max_per_shard_(std::max<std::size_t>(1, max_keys / kShards)), ipv6_prefix_(ipv6_prefix) {}
+
+std::string RateLimiter::bucket_key(const RatePolicy& p, std::string_view key) const {
+  // Only text with a ':' can be an IPv6 address (plain or IPv4-mapped);
+  // e-mails, user ids and IPv4 addresses are used as they are.
+  if (key.find(':') != std::string_view::npos) {
+    if (auto net = client_network(key, ipv6_prefix_)) return p.name + '|' + *net;
+  }
+  return p.name + '|' + std::string(key);
+}
 
 RateLimiter::Shard& RateLimiter::shard_for(const std::string& key) {
   return shards_[std::hash<std::string>{}(key) % shards_.size()];
@@ -27,7 +38,7 @@ void RateLimiter::refill(Bucket& b, const RatePolicy& p, Clock::time_point t) {
 }
 
 RateDecision RateLimiter::take(const RatePolicy& p, std::string_view key) {
-  std::string k = p.name + '|' + std::string(key);
+  std::string k = bucket_key(p, key);
   Shard& s = shard_for(k);
   auto t = now();
   std::lock_guard lock(s.mu);
@@ -61,7 +72,7 @@ RateDecision RateLimiter::take(const RatePolicy& p, std::string_view key) {
 }
 
 void RateLimiter::refund(const RatePolicy& p, std::string_view key) {
-  std::string k = p.name + '|' + std::string(key);
+  std::string k = bucket_key(p, key);
   Shard& s = shard_for(k);
   std::lock_guard lock(s.mu);
   auto it = s.buckets.find(k);

@@ -1,7 +1,10 @@
 // Token-bucket rate limiting at the origin, keyed by client IP, user id or
-// e-mail. Memory is bounded: each shard keeps at most a fixed number of
-// buckets and forgets the least recently used one when full (a forgotten key
-// simply starts with a full bucket again).
+// e-mail. A key that is an IP address counts for its client network (see
+// client_network: IPv6 clients by their /64 by default), so every caller
+// that passes a client address gets the same policy. Memory is bounded: each
+// shard keeps at most a fixed number of buckets and forgets the least
+// recently used one (taken from or created last) when full; a forgotten key
+// simply starts with a full bucket again.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -31,7 +34,9 @@ struct RateDecision {
 
 class RateLimiter {
  public:
-  explicit RateLimiter(std::size_t max_keys = 200000);
+  // `max_keys`: buckets kept in all (spread over 16 shards). `ipv6_prefix`:
+  // the bits of an IPv6 client address that name one client (RATE_LIMIT_IPV6_PREFIX).
+  explicit RateLimiter(std::size_t max_keys = 200000, int ipv6_prefix = 64);
 
   // Takes one token from the bucket of (policy, key).
   RateDecision take(const RatePolicy& policy, std::string_view key);
@@ -57,11 +62,13 @@ class RateLimiter {
     std::list<std::string> lru;  // front = most recent
   };
   Shard& shard_for(const std::string& key);
+  std::string bucket_key(const RatePolicy& policy, std::string_view key) const;
   Clock::time_point now() const { return Clock::now() + offset_; }
   static void refill(Bucket& b, const RatePolicy& p, Clock::time_point t);
 
   std::vector<Shard> shards_;
   std::size_t max_per_shard_;
+  int ipv6_prefix_;
   std::chrono::seconds offset_{0};
 };
 

@@ -1,6 +1,6 @@
 // Site-wide switches read on every request without touching the database:
-// the blocked-IP set and the maintenance flag. A background task reloads
-// them (on database notification and periodically); requests read snapshots.
+// the block list and the maintenance flag. A background task reloads them
+// (on database notification and periodically); requests read snapshots.
 #pragma once
 #include <atomic>
 #include <memory>
@@ -8,16 +8,42 @@
 #include <string>
 #include <unordered_set>
 
+#include "security/client_ip.h"
+
 namespace wh::security {
+
+// The `blocked_ips` table as requests test it. Each entry is a single
+// address (any spelling: "2001:DB8:0::66", "::ffff:203.0.113.9") or a CIDR
+// range, IPv4 or IPv6 ("203.0.113.0/24", "2001:db8:bad::/48"). Entries that
+// are neither are ignored (and counted) rather than blocking everyone or
+// no one.
+class BlockList {
+ public:
+  BlockList() = default;
+  explicit BlockList(const std::unordered_set<std::string>& entries);
+  // `ip` is a normalised client address (as resolve_client_ip returns).
+  bool contains(const std::string& ip) const { return exact_.count(ip) > 0 || ranges_.contains(ip); }
+  std::size_t ignored() const { return ignored_; }
+
+ private:
+  std::unordered_set<std::string> exact_;  // normalised single addresses: one hash lookup
+  IpRanges ranges_;                        // CIDR entries: few, scanned
+  std::size_t ignored_ = 0;
+};
 
 class SiteState {
  public:
   bool ip_blocked(const std::string& ip) const {
-    std::lock_guard lock(mu_);
-    return blocked_->count(ip) > 0;
+    std::shared_ptr<const BlockList> snapshot;
+    {
+      std::lock_guard lock(mu_);
+      snapshot = blocked_;
+    }
+    return snapshot->contains(ip);
   }
-  void set_blocked(std::unordered_set<std::string> ips) {
-    auto next = std::make_shared<const std::unordered_set<std::string>>(std::move(ips));
+  // Replaces the block list with `entries` as stored in `blocked_ips`.
+  void set_blocked(const std::unordered_set<std::string>& entries) {
+    auto next = std::make_shared<const BlockList>(entries);
     std::lock_guard lock(mu_);
     blocked_ = std::move(next);
   }
@@ -26,8 +52,7 @@ class SiteState {
 
  private:
   mutable std::mutex mu_;
-  std::shared_ptr<const std::unordered_set<std::string>> blocked_ =
-      std::make_shared<const std::unordered_set<std::string>>();
+  std::shared_ptr<const BlockList> blocked_ = std::make_shared<const BlockList>();
   std::atomic<bool> maintenance_{false};
 };
 

@@ -30,7 +30,7 @@ security::ClientIpPolicy client_ip_policy(const Config& c) {
 AppState::AppState(web::Services& services)
     : config(services.config),
       auth(config.principal_cache_ttl, 100000),
-      limiter(200000),
+      limiter(200000, config.rate_limit_ipv6_prefix),
       general_limit(security::limits::general(config.rate_limit_max)),
       client_ip(client_ip_policy(config)),
       cors(config),

@@ -172,6 +172,60 @@ TEST(CliTest, ServeRefusesAMissingOrShortJwtSecret) {
   }
 }
 
+// The environment of a production `serve` that is fine but for what a test changes.
+std::map<std::string, std::optional<std::string>> production_env() {
+  return {{"NODE_ENV", "production"},
+          {"DATABASE_URL", db_url("postgres")},
+          {"JWT_SECRET", "test-secret-0123456789-0123456789-0123456789"},
+          {"PORT", "0"},
+          {"ORIGIN_SECRET", std::nullopt},
+          {"TRUSTED_PROXIES", std::nullopt},
+          {"TRUSTED_PROXIES_FILE", std::nullopt},
+          {"RATE_LIMITS", std::nullopt}};
+}
+
+TEST(CliTest, ProductionServeRefusesAnUntrustableClientIp) {
+  auto r = run({"serve"}, production_env(), std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 1) << "serve started in production without a way to trust the client IP\n" << r.err;
+  EXPECT_NE(r.err.find("refusing to serve in production"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("set ORIGIN_SECRET to a random value of at least 32 characters"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("or set TRUSTED_PROXIES"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("listening"), std::string::npos) << r.out;
+}
+
+TEST(CliTest, ProductionServeRefusesAShortOriginSecret) {
+  auto env = production_env();
+  env["ORIGIN_SECRET"] = "short-secret";
+  auto r = run({"serve"}, env, std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("ORIGIN_SECRET is 12 characters long: set it to a random value of at least 32 characters"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(CliTest, ProductionServeRefusesRateLimitsOff) {
+  auto env = production_env();
+  env["TRUSTED_PROXIES"] = "10.0.0.0/8";
+  env["RATE_LIMITS"] = "false";
+  auto r = run({"serve"}, env, std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("rate limits are off: unset RATE_LIMITS or set RATE_LIMITS=true"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("ORIGIN_SECRET"), std::string::npos) << "the client IP is trusted here\n" << r.err;
+}
+
+TEST(CliTest, DevelopmentServeIsNotHeldToProductionRules) {
+  // Same settings in development: past the production check, it fails only
+  // on the missing JWT secret (checked later by serve).
+  auto env = production_env();
+  env["NODE_ENV"] = "development";
+  env["RATE_LIMITS"] = "false";
+  env["JWT_SECRET"] = std::nullopt;
+  auto r = run({"serve"}, env, std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err.find("production"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("JWT_SECRET"), std::string::npos) << r.err;
+}
+
 TEST(CliTest, BadEnvironmentIsReported) {
   auto r = run({"migrate"}, {{"PORT", "abc"}, {"DATABASE_URL", db_url("postgres")}});
   EXPECT_NE(r.exit_code, 0);

@@ -31,7 +31,13 @@ const std::vector<std::string> kVars = {"HOST",
                                         "DB_CONNECT_TIMEOUT_MS",
                                         "DB_STATEMENT_TIMEOUT_MS",
                                         "DB_CONNECT_RETRIES",
-                                        "JWT_SECRET"};
+                                        "JWT_SECRET",
+                                        "RATE_LIMIT_IPV6_PREFIX",
+                                        "RATE_LIMITS",
+                                        "ORIGIN_SECRET",
+                                        "TRUSTED_PROXIES",
+                                        "TRUSTED_PROXIES_FILE",
+                                        "BREVO_API_KEY"};
 
 // Clears the variables for the test and restores the previous values after it.
 class ConfigTest : public ::testing::Test {
@@ -163,6 +169,72 @@ TEST_F(ConfigTest, BooleanFlagsAcceptCommonSpellings) {
     set("ACCESS_LOG", no);
     EXPECT_FALSE(Config::from_env().access_log) << no;
   }
+}
+
+TEST_F(ConfigTest, Ipv6PrefixAndMailProvider) {
+  Config d = Config::from_env();
+  EXPECT_EQ(d.rate_limit_ipv6_prefix, 64);
+  EXPECT_EQ(d.brevo_api_key, "");
+  set("RATE_LIMIT_IPV6_PREFIX", "56");
+  set("BREVO_API_KEY", "xkeysib-123");
+  Config c = Config::from_env();
+  EXPECT_EQ(c.rate_limit_ipv6_prefix, 56);
+  EXPECT_EQ(c.brevo_api_key, "xkeysib-123");
+  expect_rejected("RATE_LIMIT_IPV6_PREFIX", "129");
+  expect_rejected("RATE_LIMIT_IPV6_PREFIX", "16");
+  expect_rejected("RATE_LIMIT_IPV6_PREFIX", "64x");
+}
+
+// True when one of `problems` contains `needle`.
+bool mentions(const std::vector<std::string>& problems, const std::string& needle) {
+  for (const auto& p : problems) {
+    if (p.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(ConfigProduction, DevelopmentIsNeverRefused) {
+  Config c;
+  c.rate_limits = false;
+  EXPECT_TRUE(c.production_problems().empty());
+}
+
+TEST(ConfigProduction, UntrustedClientIpIsRefused) {
+  Config c;
+  c.node_env = "production";
+  auto problems = c.production_problems();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_TRUE(mentions(problems, "ORIGIN_SECRET")) << problems[0];
+  EXPECT_TRUE(mentions(problems, "at least 32 characters")) << problems[0];
+  EXPECT_TRUE(mentions(problems, "TRUSTED_PROXIES")) << problems[0];
+
+  c.origin_secret = std::string(31, 'x');
+  problems = c.production_problems();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_TRUE(mentions(problems, "ORIGIN_SECRET is 31 characters")) << problems[0];
+  c.trusted_proxies = "10.0.0.0/8";
+  EXPECT_EQ(c.production_problems().size(), 1u) << "a guessable secret is refused even with a trusted proxy";
+
+  c.origin_secret = std::string(32, 'x');
+  EXPECT_TRUE(c.production_problems().empty());
+  c.origin_secret.clear();
+  EXPECT_TRUE(c.production_problems().empty()) << "TRUSTED_PROXIES alone is enough";
+  c.trusted_proxies.clear();
+  c.trusted_proxies_file = "/etc/wighaven/proxies.txt";
+  EXPECT_TRUE(c.production_problems().empty()) << "so is an explicit TRUSTED_PROXIES_FILE";
+}
+
+TEST(ConfigProduction, RateLimitsOffAreRefused) {
+  Config c;
+  c.node_env = "production";
+  c.origin_secret = std::string(40, 's');
+  c.rate_limits = false;
+  auto problems = c.production_problems();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_TRUE(mentions(problems, "RATE_LIMITS")) << problems[0];
+  c.trusted_proxies.clear();
+  c.origin_secret.clear();
+  EXPECT_EQ(c.production_problems().size(), 2u) << "every problem is reported at once";
 }
 
 }  // namespace

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace wh {
 namespace {
@@ -30,11 +33,52 @@ TEST(IdsTest, TenThousandCuidsAreUnique) {
   EXPECT_EQ(seen.size(), 10000u);
 }
 
-TEST(IdsTest, CuidsGeneratedLaterDoNotSortBeforeEarlierOnes) {
-  // The first 8 characters after 'c' are the millisecond timestamp in base36.
-  std::string a = new_cuid();
-  std::string b = new_cuid();
-  EXPECT_LE(a.substr(1, 8), b.substr(1, 8));
+// The millisecond timestamp encoded in characters 1..8 (base 36).
+long long cuid_ms(const std::string& id) { return std::stoll(id.substr(1, 8), nullptr, 36); }
+
+long long now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+TEST(IdsTest, CuidCarriesItsCreationTime) {
+  long long before = now_ms();
+  std::string id = new_cuid();
+  long long after = now_ms();
+  EXPECT_GE(cuid_ms(id), before) << id;
+  EXPECT_LE(cuid_ms(id), after) << id;
+}
+
+TEST(IdsTest, CuidsOfALaterMillisecondSortAfterEarlierOnes) {
+  // Where it matters: ids made in different milliseconds sort by time as
+  // whole strings, whatever their counter and random parts.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    for (int k = 0; k < 50; ++k) ids.push_back(new_cuid());
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  int compared = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (std::size_t j = i + 1; j < ids.size(); ++j) {
+      if (cuid_ms(ids[i]) == cuid_ms(ids[j])) continue;
+      ++compared;
+      ASSERT_LT(ids[i], ids[j]) << "made earlier but sorts later";
+    }
+  }
+  EXPECT_GT(compared, 1000) << "the ids did not span several milliseconds";
+}
+
+TEST(IdsTest, CuidFromPlacesTimeFirst) {
+  // cuid_from is what new_cuid and the seed build ids with: the time decides
+  // the order even against the largest counter and random parts.
+  std::string early = cuid_from(1748736000000ULL, 1679615, ~0ULL);
+  std::string late = cuid_from(1748736000001ULL, 0, 0);
+  EXPECT_LT(early, late);
+  EXPECT_EQ(early.size(), 25u);
+  EXPECT_EQ(cuid_ms(early), 1748736000000LL);
+  EXPECT_TRUE(lower_alnum(early)) << early;
+  EXPECT_EQ(cuid_from(5, 6, 7), cuid_from(5, 6, 7));
+  EXPECT_EQ(cuid_from(5, 6, 7).substr(9, 4), "0006");
 }
 
 TEST(IdsTest, RandomHexLengthAndCharset) {

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "accounts/auth_test_support.h"
 #include "core/password.h"
 #include "db/migrations.h"
 #include "support/test_env.h"
@@ -93,6 +94,39 @@ TEST(SeedTest, DemoAccountsCanLogIn) {
   std::string customer_hash =
       test::sql(scratch.name(), "SELECT password FROM users WHERE email = 'customer1@example.com'");
   EXPECT_TRUE(password::verify(kDemoCustomerPassword, customer_hash));
+}
+
+TEST(SeedTest, CustomersAreVerifiedAndATenthAreUnverifiedUnderOtherNames) {
+  test::ScratchDb scratch(false);
+  migrate(scratch.url());
+  SeedOptions o = small();
+  o.customers = 25;
+  SeedSummary s = seed(scratch.url(), o);
+  EXPECT_EQ(s.customers, 25);
+  EXPECT_EQ(count(scratch.name(), "users WHERE role = 'customer'"), 25);
+  EXPECT_EQ(count(scratch.name(), "users WHERE email LIKE 'customer%@example.com' AND email_verified"), 23);
+  EXPECT_EQ(count(scratch.name(), "users WHERE email LIKE 'customer%@example.com' AND NOT email_verified"), 0)
+      << "the README's demo logins must sign in";
+  EXPECT_EQ(count(scratch.name(),
+                  "users WHERE email IN ('unverified1@example.com', 'unverified2@example.com')"
+                  " AND NOT email_verified"),
+            2);
+  EXPECT_EQ(count(scratch.name(), "users WHERE email_verified AND role IN ('admin', 'super_admin')"), 2);
+}
+
+// Through the real HTTP interface, against the database test.sh seeded.
+TEST(SeedTest, ReadmeDemoLoginsSignIn) {
+  test::auth::AuthServer s;
+  for (const char* email : {"customer1@example.com", "customer2@example.com"}) {
+    auto r = s.login(email, kDemoCustomerPassword);
+    EXPECT_EQ(r.status, 200) << email << ": " << r.body;
+  }
+  auto admin = s.login(kDemoAdminEmail, kDemoAdminPassword);
+  EXPECT_EQ(admin.status, 200) << admin.body;
+  // The unverified demo customers exist and are told to verify.
+  auto unverified = s.login("unverified1@example.com", kDemoCustomerPassword);
+  EXPECT_NE(unverified.status, 200) << unverified.body;
+  EXPECT_EQ(unverified.json().at("needsVerification"), true) << unverified.body;
 }
 
 TEST(SeedTest, SameOptionsGiveTheSameCatalog) {

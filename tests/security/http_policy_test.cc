@@ -94,6 +94,32 @@ TEST(HttpPolicyCors, DevelopmentReflectsAnyOrigin) {
   EXPECT_EQ(r.header("access-control-allow-origin"), "https://anything.example");
 }
 
+TEST(HttpPolicyCors, DevelopmentWildcardNeverAllowsCredentials) {
+  // Any site the developer visits could otherwise read their credentialed
+  // responses; only the configured origins get Allow-Credentials.
+  AuthServer s;
+  ASSERT_EQ(s.config.node_env, "development");
+  const std::string stranger = "https://anything.example";
+  auto pre = preflight(s, "/api/auth/login", stranger);
+  EXPECT_EQ(pre.status, 204);
+  EXPECT_EQ(pre.header("access-control-allow-origin"), stranger);
+  EXPECT_EQ(pre.header("access-control-allow-credentials"), "") << "preflight";
+  auto get = s.get("/api/products?limit=1", {{"Origin", stranger}});
+  EXPECT_EQ(get.status, 200);
+  EXPECT_EQ(get.header("access-control-allow-origin"), stranger);
+  EXPECT_EQ(get.header("access-control-allow-credentials"), "") << "actual response";
+  auto err = s.get("/api/no-such-route", {{"Origin", stranger}});
+  EXPECT_EQ(err.status, 404);
+  EXPECT_EQ(err.header("access-control-allow-credentials"), "") << "error response";
+
+  // The listed origins keep them in development.
+  for (const std::string& listed : {s.config.frontend_url, std::string("http://localhost:3000")}) {
+    EXPECT_EQ(preflight(s, "/api/auth/login", listed).header("access-control-allow-credentials"), "true") << listed;
+    EXPECT_EQ(s.get("/api/products?limit=1", {{"Origin", listed}}).header("access-control-allow-credentials"), "true")
+        << listed;
+  }
+}
+
 TEST(HttpPolicyCors, ProductionRefusesUnknownOrigins) {
   AuthServer s;
   s.config.node_env = "production";

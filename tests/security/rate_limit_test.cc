@@ -87,17 +87,53 @@ TEST(RateLimiterUnit, MemoryIsBounded) {
   for (int i = 0; i < 10000; ++i) limiter.take(kThreePerMinute, "ip-" + std::to_string(i));
   EXPECT_LE(limiter.size(), 160u);
   EXPECT_GT(limiter.size(), 0u);
-  // The most recent key is still tracked (least recently used ones go first).
+  // The most recent key is still tracked.
   auto d = limiter.take(kThreePerMinute, "ip-9999");
   EXPECT_TRUE(d.allowed);
   EXPECT_EQ(d.remaining, 1);
-  // A hot key survives a flood of new ones.
-  for (int i = 0; i < 3; ++i) limiter.take(kThreePerMinute, "hot");
-  for (int i = 0; i < 5; ++i) limiter.take(kThreePerMinute, "flood-" + std::to_string(i));
-  EXPECT_FALSE(limiter.take(kThreePerMinute, "hot").allowed);
   limiter.clear();
   EXPECT_EQ(limiter.size(), 0u);
-  EXPECT_TRUE(limiter.take(kThreePerMinute, "hot").allowed);
+  EXPECT_TRUE(limiter.take(kThreePerMinute, "ip-9999").allowed);
+}
+
+TEST(RateLimiterUnit, EvictsTheLeastRecentlyUsedKeyNotTheOldest) {
+  // 10 buckets per shard. "hot" is created first, so a FIFO limiter would
+  // evict it as soon as its shard fills; an LRU one keeps it as long as it
+  // keeps being used, however many new keys arrive. Its bucket is empty, so
+  // being forgotten would show as a fresh, allowed bucket.
+  RateLimiter limiter(160);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter.take(kThreePerMinute, "hot").allowed);
+  for (int i = 0; i < 2000; ++i) {
+    limiter.take(kThreePerMinute, "flood-" + std::to_string(i));
+    ASSERT_FALSE(limiter.take(kThreePerMinute, "hot").allowed) << "the hot key was forgotten after " << i;
+  }
+  // A key nobody touches is the one that goes.
+  ASSERT_TRUE(limiter.take(kThreePerMinute, "cold").allowed);
+  ASSERT_TRUE(limiter.take(kThreePerMinute, "cold").allowed);
+  ASSERT_TRUE(limiter.take(kThreePerMinute, "cold").allowed);
+  ASSERT_FALSE(limiter.take(kThreePerMinute, "cold").allowed);
+  for (int i = 0; i < 2000; ++i) limiter.take(kThreePerMinute, "later-" + std::to_string(i));
+  EXPECT_TRUE(limiter.take(kThreePerMinute, "cold").allowed) << "an idle key should have been evicted";
+}
+
+TEST(RateLimiterUnit, Ipv6KeysCountPerNetwork) {
+  RateLimiter limiter(1000, 64);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(limiter.take(kThreePerMinute, "2001:db8:1:2::" + std::to_string(i + 1)).allowed);
+  EXPECT_FALSE(limiter.take(kThreePerMinute, "2001:db8:1:2:dead:beef::1").allowed) << "same /64, same bucket";
+  EXPECT_TRUE(limiter.take(kThreePerMinute, "2001:db8:1:3::1").allowed) << "another /64";
+  // Refunds go to the same network bucket.
+  limiter.refund(kThreePerMinute, "2001:db8:1:2::99");
+  EXPECT_TRUE(limiter.take(kThreePerMinute, "2001:db8:1:2::1").allowed);
+  // IPv4 is per address, also when written IPv4-mapped; e-mails are untouched.
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(limiter.take(kThreePerMinute, "203.0.113.1").allowed);
+  EXPECT_FALSE(limiter.take(kThreePerMinute, "::ffff:203.0.113.1").allowed);
+  EXPECT_TRUE(limiter.take(kThreePerMinute, "203.0.113.2").allowed);
+  EXPECT_TRUE(limiter.take(kThreePerMinute, "a:b@example.com").allowed);
+
+  RateLimiter per_address(1000, 128);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(per_address.take(kThreePerMinute, "2001:db8::1").allowed);
+  EXPECT_TRUE(per_address.take(kThreePerMinute, "2001:db8::2").allowed) << "/128: every address is its own client";
 }
 
 // ---- through HTTP ------------------------------------------------------------------------

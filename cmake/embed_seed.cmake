@@ -1,0 +1,15 @@
+# Generates a C++ source holding every seed/*.json (the demo shop's content)
+# as a string, so `wighaven seed` needs no files at run time. Run by
+# add_custom_command with DIR and OUTPUT.
+file(GLOB files "${DIR}/*.json")
+list(SORT files)
+set(body "// Generated from seed/*.json by cmake/embed_seed.cmake. Do not edit.\n")
+string(APPEND body "#include \"db/seed_content.h\"\n\nnamespace wh::db::demo {\n\nconst std::vector<EmbeddedFile>& embedded_seed_files() {\n  static const std::vector<EmbeddedFile> all = {\n")
+foreach(f ${files})
+  get_filename_component(name "${f}" NAME)
+  file(READ "${f}" text)
+  string(APPEND body "    {\"${name}\", R\"wh_seed(${text})wh_seed\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n\n}  // namespace wh::db::demo\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
