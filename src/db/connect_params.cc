@@ -11,7 +11,7 @@
 #include <memory>
 #include <mutex>
 
-#include "db/event.h"
+#include "core/async_event.h"
 #include "db/result.h"
 
 namespace wh::db {
@@ -44,7 +44,7 @@ std::string join(const std::vector<std::string>& items) {
 struct Lookup {
   explicit Lookup(const asio::any_io_executor& ex) : resolver(ex), done(ex) {}
   asio::ip::tcp::resolver resolver;
-  Event done;
+  AsyncEvent done;
   std::mutex mu;
   bool finished = false;
   boost::system::error_code ec;

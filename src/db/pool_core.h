@@ -8,7 +8,7 @@
 #include <mutex>
 #include <vector>
 
-#include "db/event.h"
+#include "core/async_event.h"
 #include "db/pool.h"
 
 namespace wh::db {
@@ -16,7 +16,7 @@ namespace wh::db {
 // One queued acquire(). Fields other than `ready` are guarded by PoolCore::mu.
 struct PoolWaiter {
   explicit PoolWaiter(const boost::asio::any_io_executor& ex) : ready(ex) {}
-  Event ready;                       // set once, when one of the outcomes below is decided
+  AsyncEvent ready;                  // set once, when one of the outcomes below is decided
   bool done = false;                 // an outcome was decided
   std::unique_ptr<Connection> conn;  // handed over by a release
   bool may_create = false;           // handed a free slot to open a connection in
@@ -46,7 +46,7 @@ struct PoolCore {
   std::chrono::steady_clock::time_point health_at{};
   bool health_known = false;
   bool health_ok = false;
-  std::shared_ptr<Event> health_probe;
+  std::shared_ptr<AsyncEvent> health_probe;
 };
 
 }  // namespace wh::db

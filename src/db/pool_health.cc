@@ -14,7 +14,7 @@ namespace {
 // result (destroyed at shutdown), so that its waiters are not left behind.
 class ProbeGuard {
  public:
-  ProbeGuard(std::shared_ptr<PoolCore> core, std::shared_ptr<Event> probe)
+  ProbeGuard(std::shared_ptr<PoolCore> core, std::shared_ptr<AsyncEvent> probe)
       : core_(std::move(core)), probe_(std::move(probe)) {}
   ProbeGuard(const ProbeGuard&) = delete;
   ProbeGuard& operator=(const ProbeGuard&) = delete;
@@ -30,7 +30,7 @@ class ProbeGuard {
 
  private:
   std::shared_ptr<PoolCore> core_;
-  std::shared_ptr<Event> probe_;
+  std::shared_ptr<AsyncEvent> probe_;
 };
 
 Task<bool> probe(Pool& pool) {
@@ -46,15 +46,15 @@ Task<bool> probe(Pool& pool) {
 
 Task<HealthCheck> Pool::check_health(std::chrono::milliseconds max_age) {
   std::shared_ptr<PoolCore> core = core_;
-  std::shared_ptr<Event> in_flight;
-  std::shared_ptr<Event> mine;
+  std::shared_ptr<AsyncEvent> in_flight;
+  std::shared_ptr<AsyncEvent> mine;
   {
     std::lock_guard lock(core->mu);
     if (core->health_known && Clock::now() - core->health_at < max_age) co_return HealthCheck{core->health_ok, false};
     if (core->health_probe) {
       in_flight = core->health_probe;
     } else {
-      mine = std::make_shared<Event>(core->ex);
+      mine = std::make_shared<AsyncEvent>(core->ex);
       core->health_probe = mine;
       ++core->counters.health_probes;
     }

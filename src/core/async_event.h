@@ -1,6 +1,6 @@
 // A one-shot event that coroutines on any thread can wait for. set() may be
 // called from any thread; each waiter is resumed on its own executor (never
-// inline inside set()). Internal to src/db.
+// inline inside set()). Used by the pool and the caches (single-flight).
 #pragma once
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
@@ -12,11 +12,11 @@
 
 #include "core/task.h"
 
-namespace wh::db {
+namespace wh {
 
-class Event {
+class AsyncEvent {
  public:
-  explicit Event(boost::asio::any_io_executor fallback) : fallback_(std::move(fallback)) {}
+  explicit AsyncEvent(boost::asio::any_io_executor fallback) : fallback_(std::move(fallback)) {}
 
   // Returns at once when already set. Registering the waiter and set() are
   // ordered by one mutex, so a wake-up can never be missed.
@@ -64,4 +64,4 @@ class Event {
   std::vector<boost::asio::any_completion_handler<void()>> handlers_;
 };
 
-}  // namespace wh::db
+}  // namespace wh
