@@ -43,4 +43,15 @@ Result BlockingSession::exec(std::string_view sql, const Params& params) {
   return run_to_completion(io_, conn_->exec(sql, params, exec_timeout_));
 }
 
+void BlockingSession::exec_script(std::string_view sql) {
+  run_to_completion(io_, conn_->exec_script(sql, exec_timeout_));
+}
+
+void BlockingSession::roll_back() noexcept {
+  try {
+    exec("ROLLBACK");
+  } catch (...) {
+  }
+}
+
 }  // namespace wh::db

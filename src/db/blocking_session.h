@@ -1,7 +1,7 @@
-// One database connection for command-line tools (seed), used synchronously:
-// the event-loop Connection of src/db, driven to completion on a private
-// io_context for each statement. Not for the server, whose threads must
-// never block.
+// One database connection for command-line tools (migrations, seed), used
+// synchronously: the event-loop Connection of src/db, driven to completion on
+// a private io_context for each statement. Not for the server, whose threads
+// must never block.
 #pragma once
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -25,6 +25,11 @@ class BlockingSession {
 
   // Runs one parameterised statement; throws DbError.
   Result exec(std::string_view sql, const Params& params = {});
+  // Runs a multi-statement script (simple-query protocol); throws DbError.
+  void exec_script(std::string_view sql);
+  // After a failure: ends the transaction, ignoring errors (when the
+  // connection is gone, the server has rolled back already).
+  void roll_back() noexcept;
 
  private:
   boost::asio::io_context io_;  // first: outlives the connection's socket

@@ -193,6 +193,20 @@ Task<Result> Connection::exec(std::string_view sql, const Params& params, std::c
                         nullptr, 0) == 0) {
     fail("send");
   }
+  co_return co_await finish_query(deadline);
+}
+
+Task<void> Connection::exec_script(std::string_view sql, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  if (!alive()) throw DbError("connection closed by the server", "", true, true);
+  std::string text(sql);
+  if (PQsendQuery(conn_, text.c_str()) == 0) fail("send");
+  co_await finish_query(deadline);
+}
+
+// Sends what is queued and reads every result of one query; the last one is
+// returned, the first error thrown.
+Task<Result> Connection::finish_query(Clock::time_point deadline) {
   co_await flush(deadline);
   Result out;
   std::optional<DbError> error;

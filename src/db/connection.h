@@ -34,6 +34,11 @@ class Connection {
   // answer on the client side; when it passes the connection is marked broken.
   Task<Result> exec(std::string_view sql, const Params& params, std::chrono::milliseconds timeout);
 
+  // Runs a script of several statements without parameters (simple-query
+  // protocol), e.g. a migration file. Throws on the first failing statement;
+  // the server skips the rest.
+  Task<void> exec_script(std::string_view sql, std::chrono::milliseconds timeout);
+
   // Runs the statements in one round trip (libpq pipeline mode). Throws on
   // the first failing statement; later ones are then aborted by the server.
   Task<std::vector<Result>> pipeline(const std::vector<Statement>& statements, std::chrono::milliseconds timeout);
@@ -60,6 +65,7 @@ class Connection {
   Task<void> wait(bool want_read, bool want_write, std::chrono::steady_clock::time_point deadline);
   Task<void> flush(std::chrono::steady_clock::time_point deadline);
   Task<PGresult*> next_result(std::chrono::steady_clock::time_point deadline);
+  Task<Result> finish_query(std::chrono::steady_clock::time_point deadline);
   [[noreturn]] void fail(const char* what);
 
   boost::asio::any_io_executor ex_;

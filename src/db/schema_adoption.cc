@@ -4,7 +4,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "db/pq_sync.h"
+#include "db/blocking_session.h"
 
 namespace wh::db {
 namespace {
@@ -29,8 +29,6 @@ struct Shape {
   std::map<std::string, std::string> foreign_keys;  // "table.name" -> definition without the schema
 };
 
-std::string text(PGresult* r, int row, int col) { return PQgetvalue(r, row, col); }
-
 // Definitions name the schema ("ON public.users"); drop it so that the
 // reference and the real schema compare equal.
 std::string without_schema(std::string def, const std::string& schema) {
@@ -40,53 +38,58 @@ std::string without_schema(std::string def, const std::string& schema) {
   return def;
 }
 
-Shape read_shape(PGconn* c, const std::string& schema) {
+// name -> definition, from a query of `schema` ($1) returning both.
+std::map<std::string, std::string> definitions(BlockingSession& db, const std::string& schema, const char* sql) {
+  std::map<std::string, std::string> out;
+  auto r = db.exec(sql, {schema});
+  for (int i = 0; i < r.rows(); ++i) out[std::string(r.get(i, 0))] = without_schema(std::string(r.get(i, 1)), schema);
+  return out;
+}
+
+Shape read_shape(BlockingSession& db, const std::string& schema) {
   Shape s;
-  auto cols = exec_sync(c,
-                        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull"
-                        " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-                        " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY c.relname, a.attnum",
-                        {schema.c_str()});
-  for (int i = 0; i < PQntuples(cols.get()); ++i) {
-    Table& t = s.tables[text(cols.get(), i, 0)];
-    if (PQgetisnull(cols.get(), i, 1)) continue;
-    std::string name = text(cols.get(), i, 1);
+  auto cols = db.exec(
+      "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+      " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY c.relname, a.attnum",
+      {schema});
+  for (int i = 0; i < cols.rows(); ++i) {
+    Table& t = s.tables[std::string(cols.get(i, 0))];
+    if (cols.is_null(i, 1)) continue;
+    std::string name(cols.get(i, 1));
     t.order.push_back(name);
-    t.columns[name] = Column{text(cols.get(), i, 2), text(cols.get(), i, 3) == "t"};
+    t.columns[name] = Column{std::string(cols.get(i, 2)), cols.get_bool(i, 3)};
   }
-  auto idx = exec_sync(c,
-                       "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
-                       " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
-                       " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = $1",
-                       {schema.c_str()});
-  for (int i = 0; i < PQntuples(idx.get()); ++i) {
-    s.indexes[text(idx.get(), i, 0)] = without_schema(text(idx.get(), i, 1), schema);
-  }
-  auto fks = exec_sync(c,
-                       "SELECT t.relname || '.' || con.conname, pg_get_constraintdef(con.oid) FROM pg_constraint con"
-                       " JOIN pg_class t ON t.oid = con.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
-                       " WHERE n.nspname = $1 AND con.contype = 'f'",
-                       {schema.c_str()});
-  for (int i = 0; i < PQntuples(fks.get()); ++i) {
-    s.foreign_keys[text(fks.get(), i, 0)] = without_schema(text(fks.get(), i, 1), schema);
-  }
+  s.indexes = definitions(db, schema,
+                          "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+                          " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+                          " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = $1");
+  s.foreign_keys = definitions(db, schema,
+                               "SELECT t.relname || '.' || con.conname, pg_get_constraintdef(con.oid)"
+                               " FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid"
+                               " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                               " WHERE n.nspname = $1 AND con.contype = 'f'");
   return s;
 }
 
 // The shape `base_sql` creates, built in a scratch schema and rolled back.
-Shape reference_shape(PGconn* c, const char* base_sql) {
-  exec_sync(c, "SAVEPOINT wh_reference");
+Shape reference_shape(BlockingSession& db, const char* base_sql) {
+  db.exec("SAVEPOINT wh_reference");
   try {
-    exec_sync(c, (std::string("CREATE SCHEMA ") + kReferenceSchema).c_str());
-    exec_sync(c, (std::string("SET LOCAL search_path = ") + kReferenceSchema).c_str());
-    exec_script_sync(c, base_sql);
-    Shape s = read_shape(c, kReferenceSchema);
-    exec_sync(c, "ROLLBACK TO SAVEPOINT wh_reference");
-    exec_sync(c, "RELEASE SAVEPOINT wh_reference");
+    db.exec(std::string("CREATE SCHEMA ") + kReferenceSchema);
+    db.exec(std::string("SET LOCAL search_path = ") + kReferenceSchema);
+    db.exec_script(base_sql);
+    Shape s = read_shape(db, kReferenceSchema);
+    db.exec("ROLLBACK TO SAVEPOINT wh_reference");
+    db.exec("RELEASE SAVEPOINT wh_reference");
     return s;
   } catch (const std::exception& e) {
-    PQclear(PQexec(c, "ROLLBACK TO SAVEPOINT wh_reference"));
+    try {
+      db.exec("ROLLBACK TO SAVEPOINT wh_reference");
+    } catch (const std::exception&) {
+      // the outer transaction is rolled back by the caller
+    }
     throw std::runtime_error(std::string("cannot build the reference schema: ") + e.what());
   }
 }
@@ -143,9 +146,9 @@ void compare_named(const char* kind, const std::map<std::string, std::string>& e
 
 }  // namespace
 
-ExistingSchema inspect_existing_schema(PGconn* c, const char* base_sql) {
+ExistingSchema inspect_existing_schema(BlockingSession& db, const char* base_sql) {
   ExistingSchema out;
-  Shape actual = read_shape(c, "public");
+  Shape actual = read_shape(db, "public");
   out.prisma_history = actual.tables.contains("_prisma_migrations");
   std::vector<std::string> model_tables;
   for (const auto& [name, t] : actual.tables) {
@@ -153,7 +156,7 @@ ExistingSchema inspect_existing_schema(PGconn* c, const char* base_sql) {
   }
   if (model_tables.empty() && !out.prisma_history) return out;  // empty: the base migration creates everything
 
-  Shape expected = reference_shape(c, base_sql);
+  Shape expected = reference_shape(db, base_sql);
   std::vector<std::string> missing, foreign;
   for (const auto& [name, t] : expected.tables) {
     auto it = actual.tables.find(name);

@@ -4,12 +4,12 @@
 // migration itself, built in a throw-away schema inside a savepoint, so the
 // check cannot drift from the SQL we would otherwise run.
 #pragma once
-#include <libpq-fe.h>
-
 #include <string>
 #include <vector>
 
 namespace wh::db {
+
+class BlockingSession;
 
 struct ExistingSchema {
   enum class Kind {
@@ -26,6 +26,6 @@ struct ExistingSchema {
 // Compares schema public with `base_sql`. Must run inside a transaction: the
 // reference is created under a savepoint and rolled back, so nothing is
 // left behind. Throws std::runtime_error on a database error.
-ExistingSchema inspect_existing_schema(PGconn* c, const char* base_sql);
+ExistingSchema inspect_existing_schema(BlockingSession& db, const char* base_sql);
 
 }  // namespace wh::db

@@ -428,11 +428,7 @@ SeedSummary seed(const std::string& url, const SeedOptions& options) {
     db.exec("COMMIT");
     return summary;
   } catch (...) {
-    // The connection may be gone; closing it rolls back too.
-    try {
-      db.exec("ROLLBACK");
-    } catch (...) {
-    }
+    db.roll_back();
     throw;
   }
 }

@@ -3,7 +3,6 @@
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,6 +27,7 @@
 #include "core/error.h"
 #include "db/db.h"
 #include "support/http_client.h"
+#include "support/locked_table.h"
 #include "support/test_env.h"
 
 namespace wh::db {
@@ -993,43 +993,6 @@ TEST(PoolTest, DestroyingThePoolThenTheLoopWithQueriesInFlightIsClean) {
   EXPECT_EQ(finished.load(), 0);
 }
 
-// Holds an exclusive lock on `table` in its own session until released.
-class LockedTable {
- public:
-  LockedTable(const std::string& db, const std::string& table) : conn_(PQconnectdb(test::db_url(db).c_str())) {
-    EXPECT_EQ(PQstatus(conn_), CONNECTION_OK) << PQerrorMessage(conn_);
-    exec("BEGIN");
-    exec("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
-  }
-  ~LockedTable() {
-    exec("COMMIT");
-    PQfinish(conn_);
-  }
-  LockedTable(const LockedTable&) = delete;
-  LockedTable& operator=(const LockedTable&) = delete;
-
- private:
-  void exec(const std::string& s) {
-    PGresult* r = PQexec(conn_, s.c_str());
-    EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << s << ": " << PQresultErrorMessage(r);
-    PQclear(r);
-  }
-  PGconn* conn_;
-};
-
-// True once some backend of `db` waits for a lock.
-bool wait_lock_waiter(const std::string& db) {
-  for (int i = 0; i < 500; ++i) {
-    if (count(db,
-              "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-              " AND wait_event_type = 'Lock'") > 0) {
-      return true;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
-
 TEST(PoolShutdownTest, AppExitsCleanlyWithARequestStillInTheDatabaseAfterTheGracePeriod) {
   test::ScratchDb db;
   Config c = test::test_config(db.name());
@@ -1038,7 +1001,7 @@ TEST(PoolShutdownTest, AppExitsCleanlyWithARequestStillInTheDatabaseAfterTheGrac
   const unsigned short port = app->port();
   ASSERT_EQ(test::HttpClient(port).get("/api/products?limit=1").status, 200);
 
-  LockedTable lock(db.name(), "products");
+  test::LockedTable lock(db.name(), "products");
   std::thread request([port] {
     try {
       test::HttpClient(port).get("/api/products?limit=2");
@@ -1046,7 +1009,7 @@ TEST(PoolShutdownTest, AppExitsCleanlyWithARequestStillInTheDatabaseAfterTheGrac
       // The server closed the connection at the end of the grace period.
     }
   });
-  EXPECT_TRUE(wait_lock_waiter(db.name())) << "the request never reached the database";
+  EXPECT_TRUE(test::wait_for_lock_waiter(db.name())) << "the request never reached the database";
   auto t0 = Clock::now();
   app.reset();  // stop (the grace period passes) and destroy, statement still running
   auto took = Clock::now() - t0;

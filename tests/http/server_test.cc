@@ -3,7 +3,6 @@
 #include "http/server.h"
 
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -13,6 +12,7 @@
 #include <thread>
 
 #include "support/http_client.h"
+#include "support/locked_table.h"
 #include "support/test_env.h"
 
 namespace wh::test {
@@ -261,42 +261,6 @@ TEST(ServerTimeoutTest, IdleAndSlowClientsAreDisconnected) {
 }
 
 // ---------------------------------------------------------------------------
-
-class LockedTable {
- public:
-  LockedTable(const std::string& db, const std::string& table) : conn_(PQconnectdb(db_url(db).c_str())) {
-    EXPECT_EQ(PQstatus(conn_), CONNECTION_OK) << PQerrorMessage(conn_);
-    exec("BEGIN");
-    exec("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
-  }
-  void release() {
-    if (conn_ == nullptr) return;
-    exec("COMMIT");
-    PQfinish(conn_);
-    conn_ = nullptr;
-  }
-  ~LockedTable() { release(); }
-
- private:
-  void exec(const std::string& s) {
-    PGresult* r = PQexec(conn_, s.c_str());
-    EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << s << ": " << PQresultErrorMessage(r);
-    PQclear(r);
-  }
-  PGconn* conn_;
-};
-
-// Waits until some backend of `db` is blocked on a lock.
-bool wait_for_lock_waiter(const std::string& db) {
-  for (int i = 0; i < 500; ++i) {
-    if (sql("postgres",
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db + "' AND wait_event_type = 'Lock'") != "0") {
-      return true;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
 
 TEST(ServerShutdownTest, InFlightRequestFinishesAndIdleConnectionsAreClosed) {
   ScratchDb db;
