@@ -187,7 +187,7 @@ Task<Response> register_user(Context& ctx) {
     // link is a resend, so the per-address resend limit applies: without it,
     // register would be a way to mail anyone without bound.
     security::enforce_rate_limit(ctx, limits::kResendVerify, *email,
-                            "Too many verification email requests. Please try again in 1 hour.");
+                                 "Too many verification email requests. Please try again in 1 hour.");
     co_await send_new_verification(ctx, std::string(existing.get(0, 0)), *email, std::string(existing.get(0, 8)));
     co_return message(
         "Account already exists but was not verified. A new verification link has been sent to your email.");

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "accounts/auth_test_support.h"
-#include "server/app_state.h"
 #include "core/password.h"
+#include "server/app_state.h"
 
 namespace wh::test::auth {
 namespace {
