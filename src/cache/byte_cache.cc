@@ -5,6 +5,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <exception>
 #include <functional>
+#include <list>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/async_event.h"
 #include "core/crypto.h"
@@ -243,15 +246,6 @@ Task<Lookup> ByteCache::get(std::string key, Loader loader) {
     std::rethrow_exception(error);
   }
   co_return Lookup{result, Freshness::kFresh, !leader};
-}
-
-std::shared_ptr<const Entry> ByteCache::peek(const std::string& key) {
-  auto& s = shard_for(key);
-  std::lock_guard lock(s.mu);
-  auto it = s.slots.find(key);
-  if (it == s.slots.end()) return nullptr;
-  if (clock_() - it->second.loaded >= policy_.ttl + policy_.stale_while_revalidate) return nullptr;
-  return it->second.entry;
 }
 
 std::size_t ByteCache::invalidate_tag(std::string_view tag) {

@@ -22,13 +22,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "core/task.h"
@@ -92,9 +89,6 @@ class ByteCache {
   // The entry for `key`, loading it with `loader` when needed (see the
   // contract above). A load failure with nothing servable rethrows it.
   Task<Lookup> get(std::string key, Loader loader);
-
-  // The stored entry if servable now without a load (fresh or within SWR).
-  std::shared_ptr<const Entry> peek(const std::string& key);
 
   // Removes every entry tagged `tag`. Returns how many.
   std::size_t invalidate_tag(std::string_view tag);
