@@ -4,6 +4,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "cache/instances.h"
+
 namespace wh::server {
 
 namespace {
@@ -39,6 +41,8 @@ AppState::AppState(web::Services& services)
   services.provide(site);
   services.provide(limiter);
   services.provide(blocking);
+  cache::register_instances(caches);
+  services.provide(caches);
 }
 
 }  // namespace wh::server

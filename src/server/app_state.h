@@ -2,6 +2,7 @@
 // configuration, and provided to the handlers through web::Services.
 #pragma once
 #include "accounts/auth_state.h"
+#include "cache/registry.h"
 #include "core/blocking.h"
 #include "core/config.h"
 #include "security/client_ip.h"
@@ -25,7 +26,8 @@ struct AppState {
   security::RatePolicy general_limit;  // RATE_LIMIT_MAX_REQUESTS per IP per 15 min
   security::ClientIpPolicy client_ip;
   security::CorsPolicy cors;
-  BlockingPool blocking;  // bcrypt and other CPU-heavy work (bounded queue)
+  BlockingPool blocking;   // bcrypt and other CPU-heavy work (bounded queue)
+  cache::Registry caches;  // the response caches (cache/instances.cc)
 };
 
 }  // namespace wh::server

@@ -1,0 +1,32 @@
+// The tag vocabulary shared by the in-process caches, the database triggers
+// (migrations/0008) and, later, Cloudflare's Cache-Tag header: one word
+// invalidates every layer. A cached response carries every tag whose change
+// could alter its bytes.
+//
+//   catalog          every catalog response (sent when a change is too large
+//                    to list its rows: one word flushes the catalog)
+//   products         every product list, search and category count
+//   product:<id>     one product's detail, its variants and single variants
+//   categories       category lists and details, and product lists (they
+//                    embed category names)
+//   category:<id>    product details embedding that category
+//   banners          the active banners
+//   settings         the public settings
+//   currency         the currency rates
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace wh::cache::tags {
+
+inline constexpr std::string_view kCatalog = "catalog";
+inline constexpr std::string_view kProducts = "products";
+inline constexpr std::string_view kCategories = "categories";
+inline constexpr std::string_view kBanners = "banners";
+inline constexpr std::string_view kSettings = "settings";
+inline constexpr std::string_view kCurrency = "currency";
+
+inline std::string product(std::string_view id) { return "product:" + std::string(id); }
+inline std::string category(std::string_view id) { return "category:" + std::string(id); }
+
+}  // namespace wh::cache::tags
