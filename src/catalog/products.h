@@ -1,5 +1,6 @@
 // Product and variant read routes of the storefront (reference §1.3, §1.4).
 #pragma once
+#include "catalog/product_queries.h"
 #include "core/task.h"
 #include "http/message.h"
 #include "web/context.h"
@@ -10,6 +11,9 @@ namespace wh::catalog {
 // inStock, search; sort newest|price_asc|price_desc|popular; page, limit
 // (default 20, max 100). One statement whatever the page size.
 Task<http::Response> list_products(web::Context& ctx);
+// The same list for `audience`; the admin's (GET /api/admin/products) also
+// has inactive products and variants and sort=name.
+Task<http::Response> list_products_for(web::Context& ctx, Audience audience);
 // GET /api/products/search?q&page: name/description/category/variant search.
 Task<http::Response> search_products(web::Context& ctx);
 // GET /api/products/:id: active product, full category, active variants, stats.

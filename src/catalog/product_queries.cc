@@ -1,0 +1,165 @@
+#include "catalog/product_queries.h"
+
+#include <array>
+
+#include "web/query_params.h"
+
+namespace wh::catalog {
+
+const char* const kProductFieldsJson = R"(
+    'id', p.id, 'name', p.name, 'description', p.description, 'basePrice', wh_money(p.base_price),
+    'categoryId', p.category_id, 'images', COALESCE(to_json(p.images), '[]'::json),
+    'isActive', p.is_active, 'isFeatured', p.is_featured,
+    'createdAt', wh_iso(p.created_at), 'updatedAt', wh_iso(p.updated_at))";
+
+const char* const kCategoryJson = R"(json_build_object('id', c.id, 'name', c.name, 'slug', c.slug,
+    'description', c.description, 'image', c.image, 'isActive', c.is_active, 'isFeatured', c.is_featured,
+    'type', c.type, 'createdAt', wh_iso(c.created_at), 'updatedAt', wh_iso(c.updated_at)))";
+
+const char* const kVariantFieldsJson = R"(
+    'id', v.id, 'productId', v.product_id, 'sku', v.sku, 'price', wh_money(v.price), 'stock', v.stock,
+    'length', v.length, 'color', v.color, 'texture', v.texture, 'size', v.size,
+    'images', COALESCE(to_json(v.images), '[]'::json), 'isActive', v.is_active,
+    'createdAt', wh_iso(v.created_at), 'updatedAt', wh_iso(v.updated_at))";
+
+const std::string& full_variant_json() {
+  static const std::string sql = std::string("json_build_object(") + kVariantFieldsJson + ")";
+  return sql;
+}
+
+const std::string& variant_with_product_json() {
+  static const std::string sql = std::string("json_build_object(") + kVariantFieldsJson +
+                                 ",\n    'product', json_build_object(" + kProductFieldsJson + "))";
+  return sql;
+}
+
+namespace {
+
+// One list item, as the old backend's repository shaped it. Expects `p`
+// (products), `c` (categories) and `vs` (lateral variant summary).
+constexpr const char* kListItem = R"(json_build_object(
+    'id', p.id, 'name', p.name, 'description', p.description, 'basePrice', wh_money(p.base_price),
+    'categoryId', p.category_id,
+    'category', json_build_object('id', c.id, 'name', c.name, 'slug', c.slug),
+    'images', COALESCE(to_json(p.images), '[]'::json),
+    'isActive', p.is_active, 'isFeatured', p.is_featured,
+    'variantCount', vs.variant_count, 'totalStock', vs.total_stock,
+    'createdAt', wh_iso(p.created_at), 'updatedAt', wh_iso(p.updated_at),
+    'variants', vs.variants))";
+
+// The variants of p in creation order (variants[0] is the "main" one):
+// active ones for the storefront, all for the admin.
+std::string variant_summary(Audience audience) {
+  return std::string(R"(LEFT JOIN LATERAL (
+    SELECT count(*)::int AS variant_count, COALESCE(sum(v.stock), 0)::int AS total_stock,
+           COALESCE(json_agg(json_build_object(
+             'id', v.id, 'price', wh_money(v.price), 'stock', v.stock, 'sku', v.sku,
+             'images', COALESCE(to_json(v.images), '[]'::json),
+             'color', v.color, 'length', v.length, 'texture', v.texture, 'size', v.size,
+             'isActive', v.is_active) ORDER BY v.created_at, v.id), '[]'::json) AS variants
+    FROM variants v WHERE v.product_id = p.id)") +
+         (audience == Audience::kStorefront ? " AND v.is_active" : "") + ") vs ON true";
+}
+
+// $1 category slug or id, $2 min price, $3 max price, $4 in stock only,
+// $5 search pattern (ILIKE), $6 limit, $7 offset.
+std::string filter(Audience audience, bool with_name) {
+  return std::string("\n  SELECT p.id, p.created_at, p.base_price") + (with_name ? ", p.name" : "") + R"(
+  FROM products p JOIN categories c ON c.id = p.category_id
+  WHERE )" +
+         (audience == Audience::kStorefront ? "p.is_active\n    AND " : "") +
+         R"(($1::text IS NULL OR c.slug = $1 OR c.id = $1)
+    AND ($2::numeric IS NULL OR p.base_price >= $2::numeric)
+    AND ($3::numeric IS NULL OR p.base_price <= $3::numeric)
+    AND (NOT $4::bool OR EXISTS (
+          SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.is_active AND v.stock > 0))
+    AND ($5::text IS NULL OR p.name ILIKE $5 OR p.description ILIKE $5 OR c.name ILIKE $5
+         OR EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id
+                    AND (v.color ILIKE $5 OR v.texture ILIKE $5 OR v.length ILIKE $5 OR v.sku ILIKE $5))))";
+}
+
+std::string build_list_sql(Sort sort, Audience audience) {
+  std::string order;
+  std::string popularity;
+  switch (sort) {
+    case Sort::kNewest:
+      order = "f.created_at DESC, f.id";
+      break;
+    case Sort::kPriceAsc:
+      order = "f.base_price ASC, f.created_at DESC, f.id";
+      break;
+    case Sort::kPriceDesc:
+      order = "f.base_price DESC, f.created_at DESC, f.id";
+      break;
+    case Sort::kPopular:
+      // Units ordered per product over orders that were not cancelled.
+      popularity = R"(LEFT JOIN (
+          SELECT v.product_id, sum(oi.quantity) AS sold
+          FROM order_items oi JOIN variants v ON v.id = oi.variant_id
+          JOIN orders o ON o.id = oi.order_id AND o.status <> 'cancelled'
+          GROUP BY v.product_id) pop ON pop.product_id = f.id)";
+      order = "COALESCE(pop.sold, 0) DESC, f.created_at DESC, f.id";
+      break;
+    case Sort::kName:
+      order = "lower(f.name), f.created_at DESC, f.id";
+      break;
+  }
+  return std::string("WITH filtered AS MATERIALIZED (") + filter(audience, sort == Sort::kName) + R"(),
+page AS (
+  SELECT f.id, row_number() OVER (ORDER BY )" +
+         order + R"() AS ord
+  FROM filtered f )" +
+         popularity + R"(
+  ORDER BY )" +
+         order + R"(
+  LIMIT $6 OFFSET $7)
+SELECT COALESCE((
+    SELECT json_agg()" +
+         kListItem + R"( ORDER BY page.ord)
+    FROM page JOIN products p ON p.id = page.id JOIN categories c ON c.id = p.category_id
+    )" + variant_summary(audience) +
+         R"(), '[]'::json)::text,
+  (SELECT count(*) FROM filtered))";
+}
+
+constexpr std::size_t kSorts = 5;
+
+const std::string& list_sql(Sort sort, Audience audience) {
+  static const auto all = [] {
+    std::array<std::array<std::string, kSorts>, 2> sqls;
+    for (std::size_t a = 0; a < 2; ++a) {
+      for (std::size_t s = 0; s < kSorts; ++s) sqls[a][s] = build_list_sql(Sort(s), Audience(a));
+    }
+    return sqls;
+  }();
+  return all[static_cast<std::size_t>(audience)][static_cast<std::size_t>(sort)];
+}
+
+}  // namespace
+
+Sort parse_sort(std::string_view s) {
+  if (s == "price_asc") return Sort::kPriceAsc;
+  if (s == "price_desc") return Sort::kPriceDesc;
+  if (s == "popular") return Sort::kPopular;
+  if (s == "name") return Sort::kName;
+  return Sort::kNewest;
+}
+
+std::string ListPage::object(const std::string& extra) const {
+  return "{\"products\":" + products_json + ",\"total\":" + std::to_string(total) + extra + "}";
+}
+
+Task<ListPage> run_list(web::Context& ctx, const ListQuery& q, Audience audience) {
+  // Built before co_await: g++ 12 mis-compiles braced lists inside co_await.
+  db::Params params{q.category,
+                    q.min_price,
+                    q.max_price,
+                    q.in_stock,
+                    q.search ? std::optional(web::contains_pattern(*q.search)) : std::nullopt,
+                    q.limit,
+                    static_cast<long long>(q.page - 1) * q.limit};
+  auto r = co_await ctx.db().query(list_sql(q.sort, audience), std::move(params));
+  co_return ListPage{std::string(r.get(0, 0)), r.get_int(0, 1)};
+}
+
+}  // namespace wh::catalog

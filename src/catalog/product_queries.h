@@ -1,0 +1,59 @@
+// Product queries shared by the storefront reads (catalog/products.cc) and
+// the admin catalog API (catalog/admin_*.cc): the JSON shapes the old
+// backend's Prisma queries returned, built by PostgreSQL, and the one
+// paginated list statement.
+//
+// Table aliases used by the fragments: p = products, c = categories,
+// v = variants.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/task.h"
+#include "web/context.h"
+
+namespace wh::catalog {
+
+// Keys of a product row, for a json_build_object: id, name, description,
+// basePrice, categoryId, images, isActive, isFeatured, createdAt, updatedAt.
+extern const char* const kProductFieldsJson;
+// The whole category row as a JSON object.
+extern const char* const kCategoryJson;
+// Keys of a variant row (schema order), for a json_build_object.
+extern const char* const kVariantFieldsJson;
+// json_build_object(kVariantFieldsJson).
+const std::string& full_variant_json();
+// The variant with its product: json_build_object(kVariantFieldsJson,
+// 'product', json_build_object(kProductFieldsJson)).
+const std::string& variant_with_product_json();
+
+// Who a list is for: the storefront sees active products and their active
+// variants; the admin sees every product and every variant.
+enum class Audience { kStorefront, kAdmin };
+enum class Sort { kNewest, kPriceAsc, kPriceDesc, kPopular, kName };
+
+// newest (also the fallback), price_asc, price_desc, popular, name.
+Sort parse_sort(std::string_view s);
+
+struct ListQuery {
+  std::optional<std::string> category, min_price, max_price, search;
+  bool in_stock = false;
+  Sort sort = Sort::kNewest;
+  int page = 1;
+  int limit = 20;
+};
+
+struct ListPage {
+  std::string products_json;
+  long long total = 0;
+  // {"products":[..],"total":N<extra>}
+  std::string object(const std::string& extra) const;
+};
+
+// One page of list items {id, name, ..., category{id,name,slug},
+// variantCount, totalStock, variants[]} and the filtered total, in one
+// statement whatever the page size.
+Task<ListPage> run_list(web::Context& ctx, const ListQuery& q, Audience audience);
+
+}  // namespace wh::catalog
