@@ -35,6 +35,36 @@ const std::string& variant_with_product_json() {
 
 namespace {
 
+std::string build_detail_sql(Audience audience) {
+  bool admin = audience == Audience::kAdmin;
+  std::string variant_data = R"(,
+  'variantData', json_build_object(
+      'mainVariant', vs.variants -> 0,
+      'subVariants', COALESCE((SELECT json_agg(e ORDER BY i) FROM json_array_elements(vs.variants)
+                               WITH ORDINALITY AS t(e, i) WHERE i > 1), '[]'::json),
+      'allVariants', COALESCE(vs.variants, '[]'::json),
+      'hasVariants', COALESCE(vs.total, 0) > 0,
+      'count', COALESCE(vs.total, 0)))";
+  return std::string("\nSELECT json_build_object(") + kProductFieldsJson + ",\n  'category', " + kCategoryJson +
+         R"(,
+  'variants', COALESCE(vs.variants, '[]'::json),
+  'stats', json_build_object('total_variants', COALESCE(vs.active, 0), 'in_stock', COALESCE(vs.in_stock, 0),
+      'low_stock', COALESCE(vs.low_stock, 0), 'out_of_stock', COALESCE(vs.out_of_stock, 0)))" +
+         (admin ? variant_data : "") + R"()::text
+FROM products p JOIN categories c ON c.id = p.category_id
+LEFT JOIN LATERAL (
+  SELECT json_agg()" +
+         full_variant_json() +
+         R"( ORDER BY v.created_at, v.id) AS variants,
+         count(*)::int AS total,
+         count(*) FILTER (WHERE v.is_active)::int AS active,
+         count(*) FILTER (WHERE v.is_active AND v.stock > 5)::int AS in_stock,
+         count(*) FILTER (WHERE v.is_active AND v.stock BETWEEN 1 AND 5)::int AS low_stock,
+         count(*) FILTER (WHERE v.is_active AND v.stock <= 0)::int AS out_of_stock
+  FROM variants v WHERE v.product_id = p.id)" +
+         (admin ? "" : " AND v.is_active") + ") vs ON true\nWHERE p.id = $1" + (admin ? "" : " AND p.is_active");
+}
+
 // One list item, as the old backend's repository shaped it. Expects `p`
 // (products), `c` (categories) and `vs` (lateral variant summary).
 constexpr const char* kListItem = R"(json_build_object(
@@ -136,6 +166,12 @@ const std::string& list_sql(Sort sort, Audience audience) {
 }
 
 }  // namespace
+
+const std::string& product_detail_sql(Audience audience) {
+  static const std::string storefront = build_detail_sql(Audience::kStorefront);
+  static const std::string admin = build_detail_sql(Audience::kAdmin);
+  return audience == Audience::kAdmin ? admin : storefront;
+}
 
 Sort parse_sort(std::string_view s) {
   if (s == "price_asc") return Sort::kPriceAsc;

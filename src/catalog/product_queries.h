@@ -33,6 +33,14 @@ const std::string& variant_with_product_json();
 enum class Audience { kStorefront, kAdmin };
 enum class Sort { kNewest, kPriceAsc, kPriceDesc, kPopular, kName };
 
+// $1 product id -> the product with its full category, variants in
+// creation order and stats {total_variants, in_stock (> 5), low_stock (1-5),
+// out_of_stock} over its active variants; no row when absent. The
+// storefront's: an active product and its active variants. The admin's:
+// any product, every variant, and variantData {mainVariant, subVariants,
+// allVariants, hasVariants, count} as the old admin route returned it.
+const std::string& product_detail_sql(Audience audience);
+
 // newest (also the fallback), price_asc, price_desc, popular, name.
 Sort parse_sort(std::string_view s);
 

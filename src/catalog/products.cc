@@ -51,28 +51,6 @@ Task<http::Response> search_products(web::Context& ctx) {
 
 namespace {
 
-const std::string& product_detail_sql() {
-  static const std::string sql = std::string(R"(
-SELECT json_build_object()") + kProductFieldsJson +
-                                 R"(,
-  'category', )" + kCategoryJson +
-                                 R"(,
-  'variants', COALESCE(vs.variants, '[]'::json),
-  'stats', json_build_object('total_variants', COALESCE(vs.total, 0), 'in_stock', COALESCE(vs.in_stock, 0),
-      'low_stock', COALESCE(vs.low_stock, 0), 'out_of_stock', COALESCE(vs.out_of_stock, 0)))::text
-FROM products p JOIN categories c ON c.id = p.category_id
-LEFT JOIN LATERAL (
-  SELECT json_agg()" + full_variant_json() +
-                                 R"( ORDER BY v.created_at, v.id) AS variants,
-         count(*)::int AS total,
-         count(*) FILTER (WHERE v.stock > 5)::int AS in_stock,
-         count(*) FILTER (WHERE v.stock BETWEEN 1 AND 5)::int AS low_stock,
-         count(*) FILTER (WHERE v.stock <= 0)::int AS out_of_stock
-  FROM variants v WHERE v.product_id = p.id AND v.is_active) vs ON true
-WHERE p.id = $1 AND p.is_active)";
-  return sql;
-}
-
 const std::string& product_variants_sql() {
   static const std::string sql = std::string(R"(
 SELECT COALESCE(json_agg()") + full_variant_json() +
@@ -96,7 +74,7 @@ Task<http::Response> get_product(web::Context& ctx) {
   auto id = ctx.param("id");
   if (!web::plausible_id(id)) web::throw_not_found("Product not found");
   db::Params params{id};
-  auto r = co_await ctx.db().query(product_detail_sql(), std::move(params));
+  auto r = co_await ctx.db().query(product_detail_sql(Audience::kStorefront), std::move(params));
   if (r.empty()) web::throw_not_found("Product not found");
   co_return web::ok_data(r.get(0, 0));
 }
