@@ -4,6 +4,7 @@
 
 #include "accounts/auth_routes.h"
 #include "accounts/authenticate.h"
+#include "catalog/admin_routes.h"
 #include "catalog/routes.h"
 #include "security/stages.h"
 #include "system/health.h"
@@ -13,6 +14,7 @@ namespace wh::server {
 void register_routes(web::Router& router) {
   system::register_routes(router);
   catalog::register_routes(router);
+  catalog::register_admin_routes(router);
   accounts::register_routes(router);
 }
 
