@@ -10,6 +10,10 @@ namespace wh::catalog {
 // inStock, search; sort newest|price_asc|price_desc|popular; page, limit
 // (default 20, max 100). One statement whatever the page size.
 Task<http::Response> list_products(web::Context& ctx);
+// The canonical query of each listing (see web::CachePlan); throws the
+// handler's 400 for bad parameters.
+http::HeaderList list_products_query(const http::Request& req);
+http::HeaderList search_products_query(const http::Request& req);
 // GET /api/products/search?q&page: name/description/category/variant search.
 Task<http::Response> search_products(web::Context& ctx);
 // GET /api/products/:id: active product, full category, active variants, stats.
