@@ -250,5 +250,16 @@ TEST_F(ResponseCache, CategoryBannerSettingAndRateChangesMadeOutsideTheServerAre
   eventually("/api/currency/rates", [&](const std::string& b) { return has(b, "0.123456"); });
 }
 
+TEST_F(ResponseCache, AHitStillPassesTheMaintenanceGate) {
+  ASSERT_EQ(get("/api/products?page=4").status, 200);
+  ASSERT_EQ(get("/api/products?page=4").header("x-cache"), "HIT");
+  q("UPDATE system_settings SET value = 'true' WHERE key = 'maintenanceMode'");
+  auto until = std::chrono::steady_clock::now() + 1s;
+  while (get("/api/products?page=4").status != 503 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(get("/api/products?page=4").status, 503) << "the cache answers after the maintenance stage";
+}
+
 }  // namespace
 }  // namespace wh::test
