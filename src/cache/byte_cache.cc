@@ -20,7 +20,8 @@ namespace {
 constexpr std::size_t kEntryOverhead = 160;  // map node, list node, control block
 
 std::size_t charge_of(const std::string& key, const Entry& e) {
-  std::size_t n = kEntryOverhead + 2 * key.size() + e.body.size() + e.content_type.size() + e.etag.size();
+  std::size_t n = kEntryOverhead + 2 * key.size() + e.body.size() + e.gzip.size() + e.brotli.size() +
+                  e.content_type.size() + e.etag.size();
   for (const auto& t : e.tags) n += t.size() + kEntryOverhead / 4;
   return n;
 }

@@ -52,6 +52,9 @@ struct Entry {
   std::string content_type = "application/json; charset=utf-8";
   std::string etag;  // strong, quoted; filled by the cache when empty
   std::vector<std::string> tags;
+  // Precompressed copies of `body` (empty when not worth it).
+  std::string gzip;
+  std::string brotli;
 };
 
 enum class Freshness { kFresh, kStale, kStaleIfError };

@@ -1,5 +1,8 @@
 #include "cache/instances.h"
 
+#include <cctype>
+#include <stdexcept>
+
 namespace wh::cache {
 
 namespace {
@@ -21,15 +24,39 @@ Policy policy(std::string_view name, std::chrono::milliseconds ttl, std::chrono:
   return p;
 }
 
+// Applies the overrides named CACHE_<NAME>_... to `p`, erasing them from
+// `left`.
+void apply_overrides(Policy& p, std::map<std::string, long long>& left) {
+  std::string prefix = "CACHE_";
+  for (char ch : p.name) prefix += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  auto take = [&](const char* suffix, auto apply) {
+    auto it = left.find(prefix + suffix);
+    if (it == left.end()) return;
+    apply(it->second);
+    left.erase(it);
+  };
+  using ms = std::chrono::milliseconds;
+  take("_TTL_MS", [&](long long v) { p.ttl = ms(v); });
+  take("_SWR_MS", [&](long long v) { p.stale_while_revalidate = ms(v); });
+  take("_SIE_MS", [&](long long v) { p.stale_if_error = ms(v); });
+  take("_BYTES", [&](long long v) { p.byte_budget = static_cast<std::size_t>(v); });
+}
+
 }  // namespace
 
-void register_instances(Registry& registry) {
-  registry.add(policy(instance::kProductLists, minutes(5), seconds(30), 64 * kMiB));
-  registry.add(policy(instance::kProductDetail, minutes(10), seconds(30), 32 * kMiB));
-  registry.add(policy(instance::kCategories, minutes(30), seconds(60), 4 * kMiB));
-  registry.add(policy(instance::kBanners, seconds(60), seconds(10), 1 * kMiB));
-  registry.add(policy(instance::kSettings, minutes(10), seconds(30), 1 * kMiB));
-  registry.add(policy(instance::kCurrency, hours(6), minutes(10), 1 * kMiB));
+void register_instances(Registry& registry, const Config& config) {
+  std::vector<Policy> all{policy(instance::kProductLists, minutes(5), seconds(30), 64 * kMiB),
+                          policy(instance::kProductDetail, minutes(10), seconds(30), 32 * kMiB),
+                          policy(instance::kCategories, minutes(30), seconds(60), 4 * kMiB),
+                          policy(instance::kBanners, seconds(60), seconds(10), 1 * kMiB),
+                          policy(instance::kSettings, minutes(10), seconds(30), 1 * kMiB),
+                          policy(instance::kCurrency, hours(6), minutes(10), 1 * kMiB)};
+  auto left = config.cache_overrides;
+  for (auto& p : all) {
+    apply_overrides(p, left);
+    registry.add(std::move(p));
+  }
+  if (!left.empty()) throw std::runtime_error("unknown cache setting: " + left.begin()->first);
 }
 
 }  // namespace wh::cache

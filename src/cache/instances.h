@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "cache/registry.h"
+#include "core/config.h"
 
 namespace wh::cache {
 
@@ -18,6 +19,9 @@ inline constexpr std::string_view kSettings = "settings";
 inline constexpr std::string_view kCurrency = "currency";
 }  // namespace instance
 
-void register_instances(Registry& registry);
+// Registers every instance, applying config.cache_overrides
+// (CACHE_<INSTANCE>_TTL_MS, _SWR_MS, _SIE_MS, _BYTES; unknown names are an
+// error, so a typo does not go unnoticed).
+void register_instances(Registry& registry, const Config& config);
 
 }  // namespace wh::cache

@@ -12,7 +12,7 @@ namespace {
 // variants (and sort=name); page size capped like the public one.
 Task<http::Response> admin_list_products(web::Context& ctx) {
   require_admin(ctx);
-  return list_products_for(ctx, Audience::kAdmin);
+  return list_admin_products(ctx);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "catalog/categories.h"
 
+#include "cache/tags.h"
 #include "core/json_text.h"
 #include "web/query_params.h"
 #include "web/respond.h"
@@ -43,19 +44,51 @@ ORDER BY (c.id = $1) DESC LIMIT 1)";
 
 }  // namespace
 
+namespace {
+
+struct ListQuery {
+  int page = 1;
+  int limit = web::kDefaultPageSize;
+  std::optional<bool> active;
+  std::optional<std::string> type, search;
+};
+
+ListQuery read_list_query(web::QueryReader& in) {
+  ListQuery q;
+  q.page = in.integer("page", 1, web::kMaxPage);
+  q.limit = in.integer("limit", web::kDefaultPageSize, web::kMaxPageSize);
+  q.active = in.boolean("isActive");
+  q.type = in.text("type", 20);
+  q.search = in.text("search", 100, web::QueryReader::Case::kLower);
+  in.finish();
+  return q;
+}
+
+// Category responses; those counting products also change with products.
+void tag_categories(web::Context& ctx, bool with_products) {
+  ctx.tag(cache::tags::kCatalog);
+  ctx.tag(cache::tags::kCategories);
+  if (with_products) ctx.tag(cache::tags::kProducts);
+}
+
+}  // namespace
+
+http::HeaderList list_categories_query(const http::Request& req) {
+  web::QueryReader in(req);
+  read_list_query(in);
+  return in.canonical();
+}
+
 Task<http::Response> product_categories(web::Context& ctx) {
+  tag_categories(ctx, true);
   auto r = co_await ctx.db().query(kProductCategoriesSql);
   co_return web::ok_data(r.get(0, 0));
 }
 
 Task<http::Response> list_categories(web::Context& ctx) {
   web::QueryReader in(ctx.req);
-  int page = in.integer("page", 1, web::kMaxPage);
-  int limit = in.integer("limit", web::kDefaultPageSize, web::kMaxPageSize);
-  auto active = in.boolean("isActive");
-  auto type = in.text("type", 20);
-  auto search = in.text("search", 100);
-  in.finish();
+  auto [page, limit, active, type, search] = read_list_query(in);
+  tag_categories(ctx, true);
   // Built before co_await: g++ 12 mis-compiles braced lists inside co_await.
   db::Params params{active, type, search ? std::optional(web::contains_pattern(*search)) : std::nullopt, limit,
                     static_cast<long long>(page - 1) * limit};
@@ -71,6 +104,7 @@ Task<http::Response> list_categories(web::Context& ctx) {
 Task<http::Response> get_category(web::Context& ctx) {
   auto id = ctx.param("id");
   if (!web::plausible_id(id)) web::throw_not_found("Category not found");
+  tag_categories(ctx, false);
   db::Params params{id};
   auto r = co_await ctx.db().query(kGetSql, std::move(params));
   if (r.empty()) web::throw_not_found("Category not found");

@@ -12,6 +12,8 @@ Task<http::Response> product_categories(web::Context& ctx);
 // GET /api/categories?page&limit&isActive&type&search: active categories,
 // with `pagination`.
 Task<http::Response> list_categories(web::Context& ctx);
+// Its canonical query (see web::CachePlan); throws its 400.
+http::HeaderList list_categories_query(const http::Request& req);
 // GET /api/categories/:id (id or slug): one active category.
 Task<http::Response> get_category(web::Context& ctx);
 

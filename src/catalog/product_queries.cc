@@ -50,7 +50,8 @@ std::string build_detail_sql(Audience audience) {
   'variants', COALESCE(vs.variants, '[]'::json),
   'stats', json_build_object('total_variants', COALESCE(vs.active, 0), 'in_stock', COALESCE(vs.in_stock, 0),
       'low_stock', COALESCE(vs.low_stock, 0), 'out_of_stock', COALESCE(vs.out_of_stock, 0)))" +
-         (admin ? variant_data : "") + R"()::text
+         (admin ? variant_data : "") + R"()::text,
+  p.category_id
 FROM products p JOIN categories c ON c.id = p.category_id
 LEFT JOIN LATERAL (
   SELECT json_agg()" +

@@ -33,7 +33,7 @@ const std::string& variant_with_product_json();
 enum class Audience { kStorefront, kAdmin };
 enum class Sort { kNewest, kPriceAsc, kPriceDesc, kPopular, kName };
 
-// $1 product id -> the product with its full category, variants in
+// $1 product id -> (JSON, category id): the product with its full category, variants in
 // creation order and stats {total_variants, in_stock (> 5), low_stock (1-5),
 // out_of_stock} over its active variants; no row when absent. The
 // storefront's: an active product and its active variants. The admin's:

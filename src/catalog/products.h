@@ -1,6 +1,5 @@
 // Product and variant read routes of the storefront (reference §1.3, §1.4).
 #pragma once
-#include "catalog/product_queries.h"
 #include "core/task.h"
 #include "http/message.h"
 #include "web/context.h"
@@ -11,9 +10,13 @@ namespace wh::catalog {
 // inStock, search; sort newest|price_asc|price_desc|popular; page, limit
 // (default 20, max 100). One statement whatever the page size.
 Task<http::Response> list_products(web::Context& ctx);
-// The same list for `audience`; the admin's (GET /api/admin/products) also
-// has inactive products and variants and sort=name.
-Task<http::Response> list_products_for(web::Context& ctx, Audience audience);
+// The same list for the admin (GET /api/admin/products; the caller checks
+// the role): inactive products and variants too, and sort=name.
+Task<http::Response> list_admin_products(web::Context& ctx);
+// The canonical query of each listing (see web::CachePlan); throws the
+// handler's 400 for bad parameters.
+http::HeaderList list_products_query(const http::Request& req);
+http::HeaderList search_products_query(const http::Request& req);
 // GET /api/products/search?q&page: name/description/category/variant search.
 Task<http::Response> search_products(web::Context& ctx);
 // GET /api/products/:id: active product, full category, active variants, stats.

@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/json.hpp>
 
+#include "cache/tags.h"
 #include "web/respond.h"
 
 namespace wh::content {
@@ -43,12 +44,14 @@ std::string setting_value_json(std::string_view stored) {
 }
 
 Task<http::Response> active_banners(web::Context& ctx) {
+  ctx.tag(cache::tags::kBanners);
   auto r = co_await ctx.db().query(kBannersSql);
   co_return web::ok_data(r.get(0, 0));
 }
 
 Task<http::Response> public_settings(web::Context& ctx) {
   static const std::string keys = keys_array_literal();
+  ctx.tag(cache::tags::kSettings);
   db::Params params{keys};
   auto r = co_await ctx.db().query(kSettingsSql, std::move(params));
   std::string data = "{";

@@ -1,9 +1,11 @@
 #include "core/config.h"
 
+#include <unistd.h>
 #include <cctype>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace wh {
 namespace {
@@ -84,6 +86,14 @@ Config Config::from_env() {
   c.max_body_bytes = static_cast<std::size_t>(env_int("HTTP_MAX_BODY_BYTES", 10 << 20, 1024, 100LL << 20));
   c.debug_headers = env_bool("DEBUG_QUERY_HEADERS", false);
   c.access_log = env_bool("ACCESS_LOG", true);
+  c.cache_enabled = env_bool("CACHE_ENABLED", true);
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    auto name = entry.substr(0, entry.find('='));
+    if (name.rfind("CACHE_", 0) != 0 || name == "CACHE_ENABLED") continue;
+    std::string n(name);
+    c.cache_overrides[n] = env_int(n.c_str(), 0, 0, 1LL << 40);
+  }
   c.frontend_url = env_str("FRONTEND_URL", c.frontend_url);
 
   c.database_url = env_str("DATABASE_URL", "");

@@ -2,6 +2,7 @@
 // Variable names follow the old Node.js backend where one existed.
 #pragma once
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,11 @@ struct Config {
   std::size_t max_body_bytes = std::size_t{10} * 1024 * 1024;  // HTTP_MAX_BODY_BYTES (old: 10mb)
   bool debug_headers = false;                                  // DEBUG_QUERY_HEADERS: X-DB-* response headers.
   bool access_log = true;                                      // ACCESS_LOG: one JSON line per request.
-  std::string frontend_url = "http://localhost:5173";          // FRONTEND_URL
+  bool cache_enabled = true;  // CACHE_ENABLED: the response caches (off only to measure without them)
+  // CACHE_<INSTANCE>_{TTL_MS,SWR_MS,SIE_MS,BYTES} (e.g. CACHE_PRODUCT_LISTS_TTL_MS):
+  // overrides of a response cache's policy, by variable name.
+  std::map<std::string, long long> cache_overrides;
+  std::string frontend_url = "http://localhost:5173";  // FRONTEND_URL
 
   // Database
   std::string database_url;                              // DATABASE_URL

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "cache/tags.h"
 #include "core/error.h"
 #include "core/json_text.h"
 #include "core/time.h"
@@ -36,6 +37,7 @@ struct RateTable {
 RateTable fallback_rates() { return {{{"USD", "0.082"}, {"EUR", "0.076"}, {"GBP", "0.065"}}, ""}; }
 
 Task<RateTable> load(web::Context& ctx) {
+  ctx.tag(cache::tags::kCurrency);
   auto r = co_await ctx.db().query(kRatesSql);
   if (r.empty()) co_return fallback_rates();
   RateTable t;

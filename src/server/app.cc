@@ -32,7 +32,7 @@ struct App::Impl {
         server(io, server_options(services.config), [this](http::Request& r) { return pipeline.handle(r); }) {
     services.pool = &pool;
     register_routes(router);
-    add_stages(pipeline, state);
+    add_stages(pipeline, router, state);
   }
 
   static db::PoolOptions pool_options(const Config& c) {

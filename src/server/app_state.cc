@@ -41,7 +41,7 @@ AppState::AppState(web::Services& services)
   services.provide(site);
   services.provide(limiter);
   services.provide(blocking);
-  cache::register_instances(caches);
+  cache::register_instances(caches, config);
   services.provide(caches);
 }
 

@@ -4,6 +4,7 @@
 
 #include "accounts/auth_routes.h"
 #include "accounts/authenticate.h"
+#include "cache/response_cache_stage.h"
 #include "catalog/admin_routes.h"
 #include "catalog/routes.h"
 #include "security/stages.h"
@@ -18,13 +19,14 @@ void register_routes(web::Router& router) {
   accounts::register_routes(router);
 }
 
-void add_stages(web::Pipeline& pipeline, AppState& state) {
+void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {
   pipeline.add(std::make_unique<security::ClientIpStage>(state.client_ip));
   pipeline.add(std::make_unique<security::BlockListStage>(state.site));
   pipeline.add(std::make_unique<security::CorsStage>(state.cors));
   pipeline.add(std::make_unique<security::RateLimitStage>(state.general_limit));
   pipeline.add(std::make_unique<accounts::AuthenticationStage>());
   pipeline.add(std::make_unique<security::MaintenanceStage>(state.site));
+  if (state.config.cache_enabled) pipeline.add(std::make_unique<cache::ResponseCacheStage>(state.caches, router));
   pipeline.add(std::make_unique<security::HeadersStage>(state.config.production()));
 }
 

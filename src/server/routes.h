@@ -11,6 +11,6 @@ void register_routes(web::Router& router);
 
 // client IP → block list → CORS → rate limit → authentication → maintenance
 // → (route) → headers.
-void add_stages(web::Pipeline& pipeline, AppState& state);
+void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state);
 
 }  // namespace wh::server

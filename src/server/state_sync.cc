@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "accounts/jwt.h"
+#include "cache/tags.h"
 #include "core/log.h"
 #include "db/connection.h"
 #include "security/client_ip.h"
@@ -132,15 +133,29 @@ bool add_revoked(std::string_view payload, AppState& s) {
   return true;
 }
 
+// A 'tags:' event (migration 0008): 'a,b,c' invalidates those cache tags.
+void invalidate_tags(std::string_view list, AppState& s) {
+  std::vector<std::string> tags;
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    if (comma != 0) tags.emplace_back(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  s.caches.invalidate(tags);
+}
+
 // Applies one notification. Returns true when revocations must be loaded.
 Task<bool> apply(const std::string& event, db::Connection& c, AppState& s) {
   if (event.rfind("user:", 0) == 0) {
     s.auth.principals.invalidate(event.substr(5));
   } else if (event.rfind("token:", 0) == 0) {
     co_return !add_revoked(std::string_view(event).substr(6), s);
+  } else if (event.rfind("tags:", 0) == 0) {
+    invalidate_tags(std::string_view(event).substr(5), s);
   } else if (event == "blocked_ips") {
     co_await reload_blocked_ips(c, s);
   } else if (event == "settings") {
+    s.caches.invalidate({cache::tags::kSettings});
     co_await reload_settings(c, s);
   }
   co_return false;
@@ -159,6 +174,8 @@ Task<void> listen(asio::any_io_executor ex, AppState& s) {
     try {
       auto conn = co_await db::Connection::connect(ex, options);
       co_await conn->exec("LISTEN wh_events", {}, kStatementTimeout);
+      // Listening again: changes made while we were not are unknown.
+      s.caches.clear();
       co_await reload_blocked_ips(*conn, s);
       co_await reload_settings(*conn, s);
       Watermark mark = co_await load_all_revoked(*conn, s);

@@ -4,7 +4,9 @@
 // applies each notification. On connect it loads everything; then it loads
 // new revocations incrementally (after a created_at/id watermark) every
 // REVOCATION_POLL_MS, deletes expired blacklisted_tokens rows, and reloads the
-// small blocked-IP and settings tables every 30 s. The principal cache is
+// small blocked-IP and settings tables every 30 s. 'tags:' events (migration
+// 0008) invalidate the response caches; they are emptied on every
+// (re)connect, as notifications may have been missed. The principal cache is
 // flushed only when the connection is lost (messages may have been missed);
 // while it is disconnected the caches are not trusted (AuthState::live is
 // false) and authentication asks the database instead. The listener runs on

@@ -16,6 +16,8 @@
 
 namespace wh::web {
 
+struct Route;
+
 // The outcome of checking the request's credentials (if any).
 struct AuthOutcome {
   bool token_present = false;
@@ -34,6 +36,13 @@ struct Context {
   db::QueryStats stats;
   AuthOutcome auth;
   std::vector<http::Header> extra_headers;  // added to whatever response is sent
+  const Route* route = nullptr;             // set once the router matched
+  // What the response was built from (cache/tags.h), for the caches and the
+  // edge: every tag whose change could alter it.
+  std::vector<std::string> cache_tags;
+
+  void tag(std::string t) { cache_tags.push_back(std::move(t)); }
+  void tag(std::string_view t) { cache_tags.emplace_back(t); }
 
   db::Db db() { return db::Db(*services.pool, &stats); }
   const Config& config() const { return services.config; }

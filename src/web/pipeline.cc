@@ -49,11 +49,12 @@ Task<http::Response> Pipeline::run(Context& ctx) const {
     }
     if (early) co_return std::move(*early);
   }
-  const Handler* handler = router_.match(ctx.req, ctx);
-  if (handler == nullptr) {
+  // A stage may have matched already (the response cache).
+  const Route* route = ctx.route != nullptr ? ctx.route : router_.match(ctx.req, ctx);
+  if (route == nullptr) {
     throw ApiError(404, "NotFoundError", "Route " + ctx.req.method + " " + ctx.req.path + " not found");
   }
-  co_return co_await (*handler)(ctx);
+  co_return co_await route->handler(ctx);
 }
 
 Task<http::Response> Pipeline::handle(http::Request& req) const {

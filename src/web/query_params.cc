@@ -1,5 +1,6 @@
 #include "web/query_params.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -32,6 +33,7 @@ int QueryReader::integer(std::string_view name, int fallback, int max) {
                 "\"" + std::string(name) + "\" must be an integer between 1 and " + std::to_string(max));
     return fallback;
   }
+  if (n != fallback) record(name, std::to_string(n));
   return n;
 }
 
@@ -51,24 +53,47 @@ std::optional<std::string> QueryReader::money(std::string_view name) {
     errors_.add(std::string(name), "\"" + std::string(name) + "\" must be a non-negative amount like 150 or 99.50");
     return std::nullopt;
   }
-  return std::string(*v);
+  std::string_view whole = v->substr(0, int_digits);
+  while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
+  std::string fraction = frac_digits > 0 ? std::string(v->substr(int_digits + 1)) : std::string();
+  fraction.resize(2, '0');
+  std::string amount = std::string(whole) + "." + fraction;
+  record(name, amount);
+  return amount;
 }
 
 std::optional<bool> QueryReader::boolean(std::string_view name) {
   auto v = single(name);
   if (!v) return std::nullopt;
-  if (*v == "true") return true;
-  if (*v == "false") return false;
+  if (*v == "true" || *v == "false") {
+    record(name, std::string(*v));
+    return *v == "true";
+  }
   errors_.add(std::string(name), "\"" + std::string(name) + "\" must be true or false");
   return std::nullopt;
+}
+
+bool QueryReader::boolean_or(std::string_view name, bool fallback) {
+  auto before = canonical_.size();
+  bool value = boolean(name).value_or(fallback);
+  if (value == fallback && canonical_.size() > before) canonical_.pop_back();
+  return value;
 }
 
 std::string QueryReader::choice(std::string_view name, const std::vector<std::string_view>& allowed,
                                 std::string_view fallback) {
   auto v = single(name);
   if (!v) return std::string(fallback);
+  auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  };
   for (auto a : allowed) {
-    if (*v == a) return std::string(a);
+    if (same(*v, a)) {
+      if (a != fallback) record(name, std::string(a));
+      return std::string(a);
+    }
   }
   std::string list;
   for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
@@ -109,7 +134,7 @@ bool valid_utf8(std::string_view s) {
 }
 }  // namespace
 
-std::optional<std::string> QueryReader::text(std::string_view name, std::size_t max_len) {
+std::optional<std::string> QueryReader::text(std::string_view name, std::size_t max_len, Case letter_case) {
   auto v = single(name);
   if (!v) return std::nullopt;
   if (!valid_utf8(*v)) {
@@ -127,7 +152,12 @@ std::optional<std::string> QueryReader::text(std::string_view name, std::size_t 
                 "\"" + std::string(name) + "\" must be at most " + std::to_string(max_len) + " characters");
     return std::nullopt;
   }
-  return std::string(t);
+  std::string out(t);
+  if (letter_case == Case::kLower) {
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  record(name, out);
+  return out;
 }
 
 std::string contains_pattern(std::string_view text) {

@@ -4,8 +4,8 @@
 
 namespace wh::web {
 
-void Router::add(std::string method, std::string_view pattern, Handler handler) {
-  Route r{std::move(method), {}, 0, std::move(handler)};
+void Router::add(std::string method, std::string_view pattern, Handler handler, std::optional<CachePlan> cache) {
+  Route r{std::move(method), std::string(pattern), {}, 0, std::move(handler), std::move(cache)};
   std::size_t i = 0;
   while (i < pattern.size()) {
     while (i < pattern.size() && pattern[i] == '/') ++i;
@@ -23,7 +23,7 @@ void Router::add(std::string method, std::string_view pattern, Handler handler) 
                    [](const Route& a, const Route& b) { return a.literals > b.literals; });
 }
 
-const Handler* Router::match(const http::Request& req, Context& ctx) const {
+const Route* Router::match(const http::Request& req, Context& ctx) const {
   const auto& segs = req.segments;
   for (const auto& r : routes_) {
     if (r.segments.size() != segs.size()) continue;
@@ -39,7 +39,8 @@ const Handler* Router::match(const http::Request& req, Context& ctx) const {
     for (std::size_t i = 0; i < segs.size(); ++i) {
       if (r.segments[i][0] == ':') ctx.path_params.emplace_back(r.segments[i].substr(1), segs[i]);
     }
-    return &r.handler;
+    ctx.route = &r;
+    return &r;
   }
   return nullptr;
 }

@@ -290,7 +290,7 @@ TEST(ServerShutdownTest, InFlightRequestFinishesAndIdleConnectionsAreClosed) {
   std::string in_flight_error;
   std::thread request([&] {
     try {
-      in_flight = HttpClient(port).get("/api/products?limit=1");
+      in_flight = HttpClient(port).get("/api/products?limit=2");
     } catch (const std::exception& e) {
       in_flight_error = e.what();
     }

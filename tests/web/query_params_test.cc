@@ -62,10 +62,11 @@ TEST(QueryReaderTest, IntegerOutOfBoundsOrNotANumber) {
 TEST(QueryReaderTest, MoneyFormat) {
   auto req = with_query({{"a", "150"}, {"b", "99.5"}, {"c", "99.50"}, {"d", "0"}, {"e", "12345678.99"}});
   QueryReader in(req);
-  EXPECT_EQ(in.money("a"), "150");
-  EXPECT_EQ(in.money("b"), "99.5");
+  // One spelling per amount: two decimals, no leading zeros.
+  EXPECT_EQ(in.money("a"), "150.00");
+  EXPECT_EQ(in.money("b"), "99.50");
   EXPECT_EQ(in.money("c"), "99.50");
-  EXPECT_EQ(in.money("d"), "0");
+  EXPECT_EQ(in.money("d"), "0.00");
   EXPECT_EQ(in.money("e"), "12345678.99");
   EXPECT_EQ(in.money("absent"), std::nullopt);
   EXPECT_NO_THROW(in.finish());
@@ -104,10 +105,38 @@ TEST(QueryReaderTest, Choice) {
   EXPECT_EQ(in.choice("absent", allowed, "newest"), "newest");
   EXPECT_NO_THROW(in.finish());
 
-  auto bad = with_query({{"sort", "Price_Asc"}});
+  auto upper = with_query({{"sort", "Price_Asc"}});
+  QueryReader in1(upper);
+  EXPECT_EQ(in1.choice("sort", allowed, "newest"), "price_asc") << "case is not meaningful";
+  EXPECT_NO_THROW(in1.finish());
+
+  auto bad = with_query({{"sort", "cheapest"}});
   QueryReader in2(bad);
   EXPECT_EQ(in2.choice("sort", allowed, "newest"), "newest");
   EXPECT_EQ(bad_fields(in2), std::vector<std::string>{"sort"});
+}
+
+TEST(QueryReaderTest, CanonicalIsWhatWasReadInOneSpellingWithoutDefaults) {
+  auto req = with_query({{"utm", "x"},
+                         {"search", "  Lace FRONT "},
+                         {"sort", "NEWEST"},
+                         {"page", "2"},
+                         {"limit", "20"},
+                         {"minPrice", "075.5"},
+                         {"inStock", "false"},
+                         {"isActive", "false"}});
+  QueryReader in(req);
+  in.integer("page", 1, 100);
+  in.integer("limit", 20, 100);
+  in.choice("sort", {"newest", "popular"}, "newest");
+  in.money("minPrice");
+  in.boolean("inStock", false);
+  in.boolean("isActive");
+  in.text("search", 100, QueryReader::Case::kLower);
+  in.text("absent", 100);
+  in.finish();
+  http::HeaderList expected{{"page", "2"}, {"minPrice", "75.50"}, {"isActive", "false"}, {"search", "lace front"}};
+  EXPECT_EQ(in.canonical(), expected);
 }
 
 TEST(QueryReaderTest, DuplicateParameterIsRejected) {

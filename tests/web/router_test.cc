@@ -32,10 +32,12 @@ TEST(RouterTest, LiteralSegmentsWinOverCaptures) {
   Services services{Config{}};
   auto req = make("GET", {"api", "products", "search"});
   Context ctx(req, services);
-  const Handler* h = router.match(req, ctx);
-  ASSERT_NE(h, nullptr);
-  (void)(*h)(ctx);
+  const Route* r = router.match(req, ctx);
+  ASSERT_NE(r, nullptr);
+  (void)r->handler(ctx);
   EXPECT_EQ(hit, 2);
+  EXPECT_EQ(r->pattern, "/api/products/search");
+  EXPECT_EQ(ctx.route, r);
   EXPECT_TRUE(ctx.path_params.empty());
 }
 
