@@ -110,9 +110,11 @@ void header(const char* first) {
 }
 
 void row(const std::string& first, const PolicySpec& p, const Result& r) {
-  std::printf("| %s | %s | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.0f |\n", first.c_str(), p.name.c_str(),
-              pct(r.all.ratio()), pct(r.all.byte_ratio()), pct(r.lists.ratio()), pct(r.detail.ratio()),
-              pct(r.after_scan.ratio()), r.ns_per_request);
+  char after[16] = "-";  // no crawl in the trace
+  if (r.after_scan.requests > 0) std::snprintf(after, sizeof after, "%.1f%%", pct(r.after_scan.ratio()));
+  std::printf("| %s | %s | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %s | %.0f |\n", first.c_str(), p.name.c_str(),
+              pct(r.all.ratio()), pct(r.all.byte_ratio()), pct(r.lists.ratio()), pct(r.detail.ratio()), after,
+              r.ns_per_request);
 }
 
 Budgets share_of(const Trace& t, double share) {
