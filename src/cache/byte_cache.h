@@ -14,9 +14,10 @@
 //   (it answers its own waiters, then is dropped): after invalidate_tag()
 //   returns, every read starts from the database.
 // - Memory: the sum of entry charges (bytes of key, body and tags plus a
-//   fixed overhead) stays within `byte_budget`; the least recently used
-//   entries of a shard are evicted first. An entry larger than a shard's
-//   share is returned but not stored.
+//   fixed overhead) stays within `byte_budget`. Each shard evicts by S3-FIFO
+//   (cache/eviction.h): an entry requested once leaves before the entries
+//   requested again, so a crawl does not flush the hot set. An entry larger
+//   than a shard's share is returned but not stored.
 #pragma once
 #include <atomic>
 #include <chrono>
