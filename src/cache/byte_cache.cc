@@ -127,6 +127,7 @@ Task<std::shared_ptr<const Entry>> ByteCache::run_load(std::string key, Loader l
     error = std::current_exception();
   }
   const auto finished = clock_();
+  load_seconds_.observe(std::chrono::duration<double>(finished - started).count());
   bool dropped = false;
   {
     std::lock_guard lock(s.mu);

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/task.h"
+#include "metrics/histogram.h"
 
 namespace wh::cache {
 
@@ -100,6 +101,8 @@ class ByteCache {
 
   const Policy& policy() const { return policy_; }
   Counters counters() const;
+  // Durations of every load (seconds, by the cache's clock), failed ones too.
+  const metrics::Histogram& load_seconds() const { return load_seconds_; }
 
  private:
   struct Flight;
@@ -118,6 +121,7 @@ class ByteCache {
   std::atomic<std::uint64_t> generation_{0};
   mutable std::mutex counters_mu_;
   Counters counters_;
+  metrics::Histogram load_seconds_{metrics::latency_buckets()};
 };
 
 }  // namespace wh::cache
