@@ -6,6 +6,7 @@
 #include "accounts/authenticate.h"
 #include "cache/response_cache_stage.h"
 #include "catalog/routes.h"
+#include "metrics/routes.h"
 #include "security/stages.h"
 #include "system/health.h"
 
@@ -15,6 +16,7 @@ void register_routes(web::Router& router) {
   system::register_routes(router);
   catalog::register_routes(router);
   accounts::register_routes(router);
+  metrics::register_routes(router);
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {
