@@ -61,9 +61,9 @@ struct Config {
 
   // Metrics
   std::string metrics_token;                        // METRICS_TOKEN: bearer token for GET /metrics (>= 16 characters)
-  std::chrono::seconds cache_hit_rate_window{300};  // CACHE_HIT_RATE_WINDOW_S: hit-rate warning window
-  int cache_hit_rate_min_lookups = 200;             // CACHE_HIT_RATE_MIN_LOOKUPS: fewer in a window: no verdict
-  int cache_hit_rate_warn_percent = 70;             // CACHE_HIT_RATE_WARN_PERCENT: warn below this hit rate
+  std::chrono::seconds cache_hit_rate_window{300};  // METRICS_HIT_RATE_WINDOW_S: hit-rate warning window
+  int cache_hit_rate_min_lookups = 200;             // METRICS_HIT_RATE_MIN_LOOKUPS: fewer in a window: no verdict
+  int cache_hit_rate_warn_percent = 70;             // METRICS_HIT_RATE_WARN_PERCENT: warn below this hit rate
 
   // Reads the environment; throws std::runtime_error naming the bad variable.
   static Config from_env();

@@ -15,8 +15,8 @@ namespace {
 class MetricsConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* v :
-         {"METRICS_TOKEN", "CACHE_HIT_RATE_WINDOW_S", "CACHE_HIT_RATE_MIN_LOOKUPS", "CACHE_HIT_RATE_WARN_PERCENT"}) {
+    for (const char* v : {"METRICS_TOKEN", "METRICS_HIT_RATE_WINDOW_S", "METRICS_HIT_RATE_MIN_LOOKUPS",
+                          "METRICS_HIT_RATE_WARN_PERCENT"}) {
       const char* old = std::getenv(v);
       saved_[v] = old ? std::optional<std::string>(old) : std::nullopt;
       unsetenv(v);
@@ -44,11 +44,12 @@ TEST_F(MetricsConfigTest, DefaultsAndValues) {
   EXPECT_EQ(Config::from_env().metrics_token, "");
 
   setenv("METRICS_TOKEN", "0123456789abcdef", 1);
-  setenv("CACHE_HIT_RATE_WINDOW_S", "60", 1);
-  setenv("CACHE_HIT_RATE_MIN_LOOKUPS", "50", 1);
-  setenv("CACHE_HIT_RATE_WARN_PERCENT", "90", 1);
+  setenv("METRICS_HIT_RATE_WINDOW_S", "60", 1);
+  setenv("METRICS_HIT_RATE_MIN_LOOKUPS", "50", 1);
+  setenv("METRICS_HIT_RATE_WARN_PERCENT", "90", 1);
   Config c = Config::from_env();
   EXPECT_EQ(c.metrics_token, "0123456789abcdef");
+  EXPECT_TRUE(c.cache_overrides.empty()) << "not mistaken for CACHE_<INSTANCE>_* settings";
   auto o = metrics::hit_rate_options(c);
   EXPECT_EQ(o.window, std::chrono::seconds(60));
   EXPECT_EQ(o.min_lookups, 50u);
@@ -59,7 +60,7 @@ TEST_F(MetricsConfigTest, AShortTokenOrAPercentOver100IsRefused) {
   setenv("METRICS_TOKEN", "short", 1);
   EXPECT_THROW(Config::from_env(), std::runtime_error);
   unsetenv("METRICS_TOKEN");
-  setenv("CACHE_HIT_RATE_WARN_PERCENT", "101", 1);
+  setenv("METRICS_HIT_RATE_WARN_PERCENT", "101", 1);
   EXPECT_THROW(Config::from_env(), std::runtime_error);
 }
 
