@@ -6,6 +6,7 @@
 source "$(dirname "$0")/scripts/common.sh"
 
 ensure_packages
+PROMTOOL="$(ensure_promtool)"
 log "building (tests, ASan/UBSan)"
 build "$ROOT/build/test" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DWH_SANITIZE=ON -DWH_BUILD_TESTS=ON
 BIN="$ROOT/build/test/wighaven"
@@ -33,6 +34,7 @@ export WH_TEST_PG_PORT="$PG_PORT"
 export WH_TEST_TEMPLATE_DB="wh_template"
 export WH_TEST_CATALOG_DB="wh_catalog"
 export WH_TEST_BINARY="$BIN"
+export WH_PROMTOOL="$PROMTOOL"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 

@@ -31,6 +31,28 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# ensure_promtool: prints the path of Prometheus' promtool (tests check the
+# /metrics output with it). Uses one on PATH, else extracts only the binary
+# from Debian's `prometheus` package into build/tools: installing the package
+# would also set up (and on systemd hosts start) a Prometheus server. Prints
+# nothing when it cannot be had; the test then skips.
+ensure_promtool() {
+  if command -v promtool >/dev/null 2>&1; then command -v promtool; return 0; fi
+  local tool="$ROOT/build/tools/promtool"
+  if [ ! -x "$tool" ]; then
+    local tmp
+    tmp="$(mktemp -d)"
+    ( cd "$tmp" && { apt-get download prometheus >/dev/null 2>&1 \
+        || { [ "$(id -u)" -eq 0 ] && apt-get update -qq && apt-get download prometheus >/dev/null 2>&1; }; } ) \
+      && dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/x" \
+      && mkdir -p "$(dirname "$tool")" && cp "$tmp/x/usr/bin/promtool" "$tool" \
+      || log "promtool unavailable: the /metrics format test will be skipped"
+    rm -rf "$tmp"
+  fi
+  if [ -x "$tool" ]; then printf '%s\n' "$tool"; fi
+  return 0
+}
+
 # build <dir> <cmake args...>: configure once, then build incrementally.
 build() {
   local dir="$1"; shift

@@ -5,10 +5,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <exception>
 #include <functional>
-#include <list>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "cache/eviction.h"
 #include "core/async_event.h"
 #include "core/crypto.h"
 
@@ -17,7 +17,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::size_t kEntryOverhead = 160;  // map node, list node, control block
+constexpr std::size_t kEntryOverhead = 160;  // map node, eviction node, control block
 
 std::size_t charge_of(const std::string& key, const Entry& e) {
   std::size_t n = kEntryOverhead + 2 * key.size() + e.body.size() + e.gzip.size() + e.brotli.size() +
@@ -40,13 +40,13 @@ struct ByteCache::Slot {
   std::shared_ptr<const Entry> entry;
   Clock::time_point loaded;
   std::size_t charge = 0;
-  std::list<std::string>::iterator lru;
 };
 
 struct ByteCache::Shard {
+  explicit Shard(std::size_t budget) : eviction(budget) {}
   std::mutex mu;
   std::unordered_map<std::string, Slot> slots;
-  std::list<std::string> lru;  // front = most recently used
+  S3Fifo eviction;  // chooses the victims; docs/caching-eviction.md says why S3-FIFO
   std::unordered_map<std::string, std::unordered_set<std::string>> by_tag;
   std::unordered_map<std::string, std::shared_ptr<Flight>> flights;
   std::size_t bytes = 0;
@@ -57,7 +57,7 @@ ByteCache::ByteCache(Policy policy, ClockFn clock)
       clock_(std::move(clock)),
       shard_budget_(policy_.byte_budget / std::max<std::size_t>(1, policy_.shards)) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, policy_.shards); ++i) {
-    shards_.push_back(std::make_unique<Shard>());
+    shards_.push_back(std::make_unique<Shard>(shard_budget_));
   }
 }
 
@@ -93,26 +93,23 @@ void ByteCache::erase_locked(Shard& s, const std::string& key) {
     if (tag->second.empty()) s.by_tag.erase(tag);
   }
   s.bytes -= it->second.charge;
-  s.lru.erase(it->second.lru);
+  s.eviction.erase(key);
   s.slots.erase(it);
 }
 
 void ByteCache::store(Shard& s, const std::string& key, std::shared_ptr<const Entry> entry, Clock::time_point loaded) {
   std::size_t charge = charge_of(key, *entry);
   if (charge > shard_budget_) return;
-  std::uint64_t evicted = 0;
   erase_locked(s, key);
-  while (s.bytes + charge > shard_budget_ && !s.lru.empty()) {
-    erase_locked(s, s.lru.back());
-    ++evicted;
-  }
-  s.lru.push_front(key);
+  const auto victims = s.eviction.make_room(charge);
+  for (const auto& victim : victims) erase_locked(s, victim);
+  s.eviction.insert(key, charge);
   for (const auto& t : entry->tags) s.by_tag[t].insert(key);
-  s.slots.emplace(key, Slot{std::move(entry), loaded, charge, s.lru.begin()});
+  s.slots.emplace(key, Slot{std::move(entry), loaded, charge});
   s.bytes += charge;
-  if (evicted > 0) {
+  if (!victims.empty()) {
     std::lock_guard lock(counters_mu_);
-    counters_.evictions += evicted;
+    counters_.evictions += victims.size();
   }
 }
 
@@ -130,6 +127,7 @@ Task<std::shared_ptr<const Entry>> ByteCache::run_load(std::string key, Loader l
     error = std::current_exception();
   }
   const auto finished = clock_();
+  load_seconds_.observe(std::chrono::duration<double>(finished - started).count());
   bool dropped = false;
   {
     std::lock_guard lock(s.mu);
@@ -174,10 +172,10 @@ Task<Lookup> ByteCache::get(std::string key, Loader loader) {
       auto& slot = it->second;
       const auto age = now - slot.loaded;
       if (age < policy_.ttl) {
-        s.lru.splice(s.lru.begin(), s.lru, slot.lru);
+        s.eviction.touch(key);
         out = Lookup{slot.entry, Freshness::kFresh, true};
       } else if (age < policy_.ttl + policy_.stale_while_revalidate) {
-        s.lru.splice(s.lru.begin(), s.lru, slot.lru);
+        s.eviction.touch(key);
         out = Lookup{slot.entry, Freshness::kStale, true};
         if (s.flights.count(key) == 0) {
           refresh = std::make_shared<Flight>(ex);
@@ -276,7 +274,7 @@ void ByteCache::clear() {
     s->flights.clear();
     removed += s->slots.size();
     s->slots.clear();
-    s->lru.clear();
+    s->eviction.clear();
     s->by_tag.clear();
     s->bytes = 0;
   }

@@ -14,9 +14,10 @@
 //   (it answers its own waiters, then is dropped): after invalidate_tag()
 //   returns, every read starts from the database.
 // - Memory: the sum of entry charges (bytes of key, body and tags plus a
-//   fixed overhead) stays within `byte_budget`; the least recently used
-//   entries of a shard are evicted first. An entry larger than a shard's
-//   share is returned but not stored.
+//   fixed overhead) stays within `byte_budget`. Each shard evicts by S3-FIFO
+//   (cache/eviction.h): an entry requested once leaves before the entries
+//   requested again, so a crawl does not flush the hot set. An entry larger
+//   than a shard's share is returned but not stored.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "core/task.h"
+#include "metrics/histogram.h"
 
 namespace wh::cache {
 
@@ -99,6 +101,8 @@ class ByteCache {
 
   const Policy& policy() const { return policy_; }
   Counters counters() const;
+  // Durations of every load (seconds, by the cache's clock), failed ones too.
+  const metrics::Histogram& load_seconds() const { return load_seconds_; }
 
  private:
   struct Flight;
@@ -117,6 +121,7 @@ class ByteCache {
   std::atomic<std::uint64_t> generation_{0};
   mutable std::mutex counters_mu_;
   Counters counters_;
+  metrics::Histogram load_seconds_{metrics::latency_buckets()};
 };
 
 }  // namespace wh::cache

@@ -120,6 +120,13 @@ Config Config::from_env() {
   c.rate_limits = env_bool("RATE_LIMITS", true);
   c.cors_origins = env_str("CORS_ORIGINS", "");
   c.brevo_api_key = env_str("BREVO_API_KEY", "");
+  c.metrics_token = env_str("METRICS_TOKEN", "");
+  if (!c.metrics_token.empty() && c.metrics_token.size() < 16) {
+    throw std::runtime_error("METRICS_TOKEN must be at least 16 characters");
+  }
+  c.cache_hit_rate_window = std::chrono::seconds(env_int("METRICS_HIT_RATE_WINDOW_S", 300, 1, 86400));
+  c.cache_hit_rate_min_lookups = static_cast<int>(env_int("METRICS_HIT_RATE_MIN_LOOKUPS", 200, 1, 100000000));
+  c.cache_hit_rate_warn_percent = static_cast<int>(env_int("METRICS_HIT_RATE_WARN_PERCENT", 70, 0, 100));
   return c;
 }
 

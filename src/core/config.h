@@ -59,6 +59,12 @@ struct Config {
   // Mail
   std::string brevo_api_key;  // BREVO_API_KEY: the mail provider; unset in development = e-mails go to the log
 
+  // Metrics
+  std::string metrics_token;                        // METRICS_TOKEN: bearer token for GET /metrics (>= 16 characters)
+  std::chrono::seconds cache_hit_rate_window{300};  // METRICS_HIT_RATE_WINDOW_S: hit-rate warning window
+  int cache_hit_rate_min_lookups = 200;             // METRICS_HIT_RATE_MIN_LOOKUPS: fewer in a window: no verdict
+  int cache_hit_rate_warn_percent = 70;             // METRICS_HIT_RATE_WARN_PERCENT: warn below this hit rate
+
   // Reads the environment; throws std::runtime_error naming the bad variable.
   static Config from_env();
   bool production() const { return node_env == "production"; }

@@ -147,6 +147,8 @@ PoolStats Pool::stats() const {
   return s;
 }
 
+const metrics::Histogram& Pool::wait_seconds() const { return core_->wait_seconds; }
+
 Task<Lease> Pool::acquire(Fresh fresh) {
   std::shared_ptr<PoolCore> core = core_;  // kept alive across every suspension below
   const auto start = Clock::now();
@@ -195,6 +197,7 @@ Task<Lease> Pool::acquire(Fresh fresh) {
     }
   }
   dead.clear();
+  if (!waiter) core->wait_seconds.observe(0);
 
   if (waiter) {
     asio::steady_timer timer(executor, deadline);
@@ -205,8 +208,10 @@ Task<Lease> Pool::acquire(Fresh fresh) {
     timer.cancel();
     {
       std::lock_guard lock(core->mu);
-      core->counters.wait_us_total += static_cast<std::uint64_t>(
-          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+      const auto waited = Clock::now() - start;
+      core->counters.wait_us_total +=
+          static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(waited).count());
+      core->wait_seconds.observe(std::chrono::duration<double>(waited).count());
       if (waiter->timed_out) {
         if (core->closed) throw ApiError::unavailable("Database unavailable");
         ++core->counters.timeouts;

@@ -21,6 +21,10 @@
 #include "core/task.h"
 #include "db/connection.h"
 
+namespace wh::metrics {
+class Histogram;
+}
+
 namespace wh::db {
 
 struct PoolOptions {
@@ -85,6 +89,8 @@ class Pool {
   // passes or the database cannot be reached.
   Task<Lease> acquire(Fresh fresh = Fresh::no);
   PoolStats stats() const;
+  // How long each acquisition queued for a connection (0 when one was free), in seconds.
+  const metrics::Histogram& wait_seconds() const;
   // Client-side bound for one statement: the server's statement_timeout plus slack.
   std::chrono::milliseconds statement_deadline() const;
   const boost::asio::any_io_executor& executor() const;

@@ -10,6 +10,7 @@
 
 #include "core/async_event.h"
 #include "db/pool.h"
+#include "metrics/histogram.h"
 
 namespace wh::db {
 
@@ -41,6 +42,7 @@ struct PoolCore {
   std::deque<std::shared_ptr<PoolWaiter>> waiters;  // non-empty only while no connection is idle
   int open = 0;                                     // slots in use: connected, connecting or leased
   PoolStats counters;
+  metrics::Histogram wait_seconds{metrics::latency_buckets()};  // queueing time of every acquisition
 
   // check_health(): the last result and the probe in flight, if any.
   std::chrono::steady_clock::time_point health_at{};

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "db/pool.h"
 #include "http/server.h"
+#include "metrics/hit_rate_monitor.h"
 #include "server/routes.h"
 #include "server/state_sync.h"
 #include "web/pipeline.h"
@@ -33,6 +34,7 @@ struct App::Impl {
     services.pool = &pool;
     register_routes(router);
     add_stages(pipeline, router, state);
+    pipeline.set_metrics(&state.metrics.http);
   }
 
   static db::PoolOptions pool_options(const Config& c) {
@@ -87,6 +89,8 @@ App::~App() { stop(); }
 
 void App::start() {
   asio::co_spawn(impl_->io, run_state_sync(impl_->io.get_executor(), impl_->state), asio::detached);
+  asio::co_spawn(impl_->io, metrics::run_hit_rate_monitor(impl_->io.get_executor(), impl_->state.metrics.hit_rate),
+                 asio::detached);
   for (int i = 0; i < impl_->threads; ++i) {
     impl_->workers.emplace_back([this] { impl_->io.run(); });
   }

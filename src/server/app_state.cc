@@ -36,13 +36,15 @@ AppState::AppState(web::Services& services)
       general_limit(security::limits::general(config.rate_limit_max)),
       client_ip(client_ip_policy(config)),
       cors(config),
-      blocking(config.bcrypt_threads, static_cast<std::size_t>(config.bcrypt_queue)) {
+      blocking(config.bcrypt_threads, static_cast<std::size_t>(config.bcrypt_queue)),
+      metrics(services, caches) {
   services.provide(auth);
   services.provide(site);
   services.provide(limiter);
   services.provide(blocking);
   cache::register_instances(caches, config);
   services.provide(caches);
+  services.provide(metrics);
 }
 
 }  // namespace wh::server

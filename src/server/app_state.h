@@ -5,6 +5,7 @@
 #include "cache/registry.h"
 #include "core/blocking.h"
 #include "core/config.h"
+#include "metrics/server_metrics.h"
 #include "security/client_ip.h"
 #include "security/http_policy.h"
 #include "security/rate_limiter.h"
@@ -26,8 +27,9 @@ struct AppState {
   security::RatePolicy general_limit;  // RATE_LIMIT_MAX_REQUESTS per IP per 15 min
   security::ClientIpPolicy client_ip;
   security::CorsPolicy cors;
-  BlockingPool blocking;   // bcrypt and other CPU-heavy work (bounded queue)
-  cache::Registry caches;  // the response caches (cache/instances.cc)
+  BlockingPool blocking;           // bcrypt and other CPU-heavy work (bounded queue)
+  cache::Registry caches;          // the response caches (cache/instances.cc)
+  metrics::ServerMetrics metrics;  // GET /metrics, per-route metrics, the cache hit-rate monitor
 };
 
 }  // namespace wh::server

@@ -7,6 +7,7 @@
 #include "cache/response_cache_stage.h"
 #include "catalog/admin_routes.h"
 #include "catalog/routes.h"
+#include "metrics/routes.h"
 #include "security/stages.h"
 #include "system/health.h"
 
@@ -17,6 +18,7 @@ void register_routes(web::Router& router) {
   catalog::register_routes(router);
   catalog::register_admin_routes(router);
   accounts::register_routes(router);
+  metrics::register_routes(router);
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "metrics/http_metrics.h"
 #include "web/respond.h"
 
 namespace wh::web {
@@ -27,6 +28,7 @@ void log_request(const Services& services, const Context& ctx, const http::Respo
                     {"db_statements", ctx.stats.statements},
                     {"db_ms", static_cast<double>(ctx.stats.db_us) / 1000.0},
                     {"pool_wait_ms", static_cast<double>(ctx.stats.wait_us) / 1000.0}};
+  if (ctx.route != nullptr) line["route"] = ctx.route->pattern;
   if (ctx.auth.principal) line["user"] = ctx.auth.principal->id;
   if (ctx.stats.max_repeat > 3) line["n_plus_one_suspect"] = ctx.stats.max_repeat;
   if (!failure.empty()) {
@@ -78,7 +80,18 @@ Task<http::Response> Pipeline::handle(http::Request& req) const {
     res.set_header("X-DB-Round-Trips", std::to_string(ctx.stats.round_trips));
     res.set_header("X-DB-Time-Us", std::to_string(ctx.stats.db_us));
   }
-  log_request(services_, ctx, res, Clock::now() - t0, failure);
+  const auto elapsed = Clock::now() - t0;
+  if (metrics_ != nullptr && ctx.route == nullptr) {
+    // Answered by a stage before routing (rate limit, block list, CORS
+    // preflight, maintenance): count it under the route it would have taken.
+    router_.match(ctx.req, ctx);
+  }
+  log_request(services_, ctx, res, elapsed, failure);
+  if (metrics_ != nullptr) {
+    metrics_->record(req.method, ctx.route != nullptr ? std::string_view(ctx.route->pattern) : std::string_view(),
+                     res.status, std::chrono::duration<double>(elapsed).count(), ctx.stats.statements,
+                     ctx.stats.max_repeat > 3);
+  }
   co_return res;
 }
 

@@ -1,6 +1,7 @@
 // Turns a parsed request into a response: the ordered stages, the route
-// handler, error envelopes, query-accounting headers and the access log
-// line. Never throws.
+// handler, error envelopes, query-accounting headers, the access log line
+// and the per-route metrics (every response, also one a stage gave before
+// routing, counts under the route the request matches). Never throws.
 #pragma once
 #include <memory>
 #include <vector>
@@ -11,6 +12,10 @@
 #include "web/services.h"
 #include "web/stage.h"
 
+namespace wh::metrics {
+class HttpMetrics;
+}
+
 namespace wh::web {
 
 class Pipeline {
@@ -20,6 +25,8 @@ class Pipeline {
   // Appends a stage; call before the first request.
   void add(std::unique_ptr<Stage> stage) { stages_.push_back(std::move(stage)); }
   const std::vector<std::unique_ptr<Stage>>& stages() const { return stages_; }
+  // Where per-route metrics go (none when never set); call before the first request.
+  void set_metrics(metrics::HttpMetrics* m) { metrics_ = m; }
 
   Task<http::Response> handle(http::Request& req) const;
 
@@ -28,6 +35,7 @@ class Pipeline {
   Services& services_;
   const Router& router_;
   std::vector<std::unique_ptr<Stage>> stages_;
+  metrics::HttpMetrics* metrics_ = nullptr;
 };
 
 }  // namespace wh::web

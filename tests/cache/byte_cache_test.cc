@@ -259,7 +259,7 @@ TEST(ByteCacheTest, ALoadThatStartedBeforeAnInvalidationIsNotStoredNorJoined) {
   EXPECT_EQ(h.cache.counters().dropped_loads, 1u);
 }
 
-TEST(ByteCacheTest, TheByteBudgetHoldsAndTheLeastRecentlyUsedGoFirst) {
+TEST(ByteCacheTest, TheByteBudgetHoldsUnderManyDistinctKeys) {
   Policy p = policy(60s);
   p.byte_budget = 64 * 1024;
   p.shards = 1;
@@ -268,14 +268,68 @@ TEST(ByteCacheTest, TheByteBudgetHoldsAndTheLeastRecentlyUsedGoFirst) {
   h.get("hot", h.counting(body));
   for (int i = 0; i < 500; ++i) {
     h.get("k" + std::to_string(i), h.counting(body));
-    h.get("hot", h.counting("reloaded"));  // keeps "hot" recently used
+    h.get("hot", h.counting("reloaded"));  // keeps "hot" in demand
   }
   auto c = h.cache.counters();
   EXPECT_LE(c.bytes, p.byte_budget);
   EXPECT_GT(c.evictions, 400u);
   EXPECT_LT(c.entries, 64u);
-  EXPECT_EQ(h.get("hot", h.counting("reloaded")).entry->body, body) << "a recently used entry survives";
+  EXPECT_EQ(h.get("hot", h.counting("reloaded")).entry->body, body) << "an entry in demand survives";
   EXPECT_NE(h.get("k0", h.counting("again")).entry->body, body) << "the oldest cold entry was evicted";
+}
+
+// A cache of 64 KiB in one shard holds about 50 of these entries.
+struct SmallCache : Harness {
+  SmallCache() : Harness(small_policy()) {}
+  static Policy small_policy() {
+    Policy p = policy(60s);
+    p.byte_budget = 64 * 1024;
+    p.shards = 1;
+    return p;
+  }
+  // Requests `count` distinct keys once each: a crawler's walk.
+  void scan(const std::string& prefix, int count) {
+    for (int i = 0; i < count; ++i) get(prefix + std::to_string(i), counting(body));
+  }
+  bool cached(const std::string& key) {
+    const int before = loads;
+    get(key, counting(body));
+    return loads == before;
+  }
+  const std::string body = std::string(1000, 'x');
+};
+
+TEST(ByteCacheTest, AScanOfOneHitWondersDoesNotEvictTheHotSet) {
+  SmallCache h;
+  for (int i = 0; i < 10; ++i) h.get("hot" + std::to_string(i), h.counting(h.body));
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(h.cached("hot" + std::to_string(i)));
+  h.scan("crawl", 300);  // six times the budget, every key once
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(h.cached("hot" + std::to_string(i))) << i;
+  EXPECT_FALSE(h.cached("crawl0"));
+  EXPECT_LE(h.cache.counters().bytes, SmallCache::small_policy().byte_budget);
+}
+
+TEST(ByteCacheTest, AKeyRequestedAgainSoonAfterItsEvictionIsReadmittedToTheMainQueue) {
+  SmallCache h;
+  h.get("returning", h.counting(h.body));
+  h.scan("a", 60);  // evicts "returning", which the ghost remembers
+  ASSERT_FALSE(h.cached("returning")) << "reloaded now, into the main queue";
+  h.get("newcomer", h.counting(h.body));  // the control: not remembered
+  h.scan("b", 300);
+  EXPECT_TRUE(h.cached("returning"));
+  EXPECT_FALSE(h.cached("newcomer"));
+}
+
+TEST(ByteCacheTest, AHotEntryKeepsItsPlaceAcrossAnInvalidation) {
+  SmallCache h;
+  h.get("hot", h.counting(h.body, {"products"}));
+  ASSERT_TRUE(h.cached("hot"));
+  h.scan("a", 60);  // the hot entry moves to the main queue
+  const auto entries = h.cache.counters().entries;
+  EXPECT_EQ(h.cache.invalidate_tag("products"), entries) << "every entry here is tagged products";
+  ASSERT_FALSE(h.cached("hot")) << "invalidated, so reloaded";
+  h.scan("b", 300);
+  EXPECT_TRUE(h.cached("hot")) << "back in the main queue, not starting over as a newcomer";
 }
 
 TEST(ByteCacheTest, AnEntryLargerThanItsShareIsServedButNotStored) {

@@ -67,5 +67,21 @@ TEST(RouterTest, MethodAndLengthMustMatch) {
   EXPECT_NE(router.match(head, c3), nullptr) << "HEAD is served by the GET route";
 }
 
+TEST(RouterTest, RecordsTheMatchedPatternNotThePath) {
+  Router router;
+  router.add("GET", "/api/products/:id/variants", [](Context&) { return respond(""); });
+  router.add("GET", "/api/products/search", [](Context&) { return respond(""); });
+  Services services{Config{}};
+  auto req = make("GET", {"api", "products", "abc123", "variants"});
+  Context ctx(req, services);
+  ASSERT_NE(router.match(req, ctx), nullptr);
+  ASSERT_NE(ctx.route, nullptr);
+  EXPECT_EQ(ctx.route->pattern, "/api/products/:id/variants");
+  auto other = make("GET", {"api", "nothing"});
+  Context none(other, services);
+  EXPECT_EQ(router.match(other, none), nullptr);
+  EXPECT_EQ(none.route, nullptr);
+}
+
 }  // namespace
 }  // namespace wh::web

@@ -1,0 +1,22 @@
+#include "metrics/server_metrics.h"
+
+#include "metrics/collectors.h"
+
+namespace wh::metrics {
+
+HitRateOptions hit_rate_options(const Config& config) {
+  HitRateOptions o;
+  o.window = config.cache_hit_rate_window;
+  o.min_lookups = static_cast<std::uint64_t>(config.cache_hit_rate_min_lookups);
+  o.warn_below = config.cache_hit_rate_warn_percent / 100.0;
+  return o;
+}
+
+ServerMetrics::ServerMetrics(const web::Services& services, const cache::Registry& caches)
+    : http(registry), hit_rate(caches, hit_rate_options(services.config)) {
+  registry.gauge("wh_build_info", "Always 1; the running version in its label.", {"version"}).with({WH_VERSION}).set(1);
+  collect_caches(registry, caches);
+  collect_pool(registry, [&services]() -> const db::Pool* { return services.pool; });
+}
+
+}  // namespace wh::metrics
