@@ -110,6 +110,15 @@ Config Config::from_env() {
   c.rate_limits = env_bool("RATE_LIMITS", true);
   c.cors_origins = env_str("CORS_ORIGINS", "");
   c.brevo_api_key = env_str("BREVO_API_KEY", "");
+  c.outbound_ca_file = env_str("OUTBOUND_CA_FILE", "");
+  c.outbound_timeout = std::chrono::milliseconds(env_int("OUTBOUND_TIMEOUT_MS", 10000, 100, 600000));
+  c.outbound_max_per_host = static_cast<int>(env_int("OUTBOUND_MAX_PER_HOST", 8, 1, 1000));
+  c.currency_api_url = env_str("CURRENCY_API_URL", c.currency_api_url);
+  if (c.currency_api_url == "off") c.currency_api_url.clear();
+  c.currency_api_key = env_str("CURRENCY_API_KEY", "");
+  c.currency_refresh =
+      std::chrono::milliseconds(env_int("CURRENCY_REFRESH_MS", c.currency_refresh.count(), 1000, 30LL * 86400 * 1000));
+  c.currency_retry = std::chrono::milliseconds(env_int("CURRENCY_RETRY_MS", 60000, 100, 86400LL * 1000));
   return c;
 }
 

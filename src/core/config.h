@@ -54,6 +54,17 @@ struct Config {
   // Mail
   std::string brevo_api_key;  // BREVO_API_KEY: the mail provider; unset in development = e-mails go to the log
 
+  // Outbound HTTP(S): the one client every provider call goes through
+  std::string outbound_ca_file;                       // OUTBOUND_CA_FILE: extra trusted CAs (PEM), besides the system's
+  std::chrono::milliseconds outbound_timeout{10000};  // OUTBOUND_TIMEOUT_MS: default deadline of one request
+  int outbound_max_per_host = 8;                      // OUTBOUND_MAX_PER_HOST: concurrent connections per host
+
+  // Currency rates (refreshed in the background; requests read the database)
+  std::string currency_api_url = "https://open.er-api.com/v6/latest/GHS";  // CURRENCY_API_URL; "off" = no refresh
+  std::string currency_api_key;                                            // CURRENCY_API_KEY: sent as a bearer token
+  std::chrono::milliseconds currency_refresh{6 * 3600 * 1000};             // CURRENCY_REFRESH_MS
+  std::chrono::milliseconds currency_retry{60000};  // CURRENCY_RETRY_MS: first retry after a failure (then doubling)
+
   // Reads the environment; throws std::runtime_error naming the bad variable.
   static Config from_env();
   bool production() const { return node_env == "production"; }

@@ -26,7 +26,7 @@ struct App::Impl {
       : threads(c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         io(threads),
         services(std::move(c)),
-        state(services),
+        state(services, io.get_executor()),
         pipeline(services, router),
         pool(io.get_executor(), pool_options(services.config)),
         server(io, server_options(services.config), [this](http::Request& r) { return pipeline.handle(r); }) {
@@ -87,6 +87,7 @@ App::~App() { stop(); }
 
 void App::start() {
   asio::co_spawn(impl_->io, run_state_sync(impl_->io.get_executor(), impl_->state), asio::detached);
+  asio::co_spawn(impl_->io, impl_->state.rates.run(), asio::detached);
   for (int i = 0; i < impl_->threads; ++i) {
     impl_->workers.emplace_back([this] { impl_->io.run(); });
   }
