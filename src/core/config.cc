@@ -127,6 +127,15 @@ Config Config::from_env() {
   c.cache_hit_rate_window = std::chrono::seconds(env_int("METRICS_HIT_RATE_WINDOW_S", 300, 1, 86400));
   c.cache_hit_rate_min_lookups = static_cast<int>(env_int("METRICS_HIT_RATE_MIN_LOOKUPS", 200, 1, 100000000));
   c.cache_hit_rate_warn_percent = static_cast<int>(env_int("METRICS_HIT_RATE_WARN_PERCENT", 70, 0, 100));
+  c.outbound_ca_file = env_str("OUTBOUND_CA_FILE", "");
+  c.outbound_timeout = std::chrono::milliseconds(env_int("OUTBOUND_TIMEOUT_MS", 10000, 100, 600000));
+  c.outbound_max_per_host = static_cast<int>(env_int("OUTBOUND_MAX_PER_HOST", 8, 1, 1000));
+  c.currency_api_url = env_str("CURRENCY_API_URL", c.currency_api_url);
+  if (c.currency_api_url == "off") c.currency_api_url.clear();
+  c.currency_api_key = env_str("CURRENCY_API_KEY", "");
+  c.currency_refresh =
+      std::chrono::milliseconds(env_int("CURRENCY_REFRESH_MS", c.currency_refresh.count(), 1000, 30LL * 86400 * 1000));
+  c.currency_retry = std::chrono::milliseconds(env_int("CURRENCY_RETRY_MS", 60000, 100, 86400LL * 1000));
   return c;
 }
 

@@ -64,6 +64,16 @@ struct Config {
   std::chrono::seconds cache_hit_rate_window{300};  // METRICS_HIT_RATE_WINDOW_S: hit-rate warning window
   int cache_hit_rate_min_lookups = 200;             // METRICS_HIT_RATE_MIN_LOOKUPS: fewer in a window: no verdict
   int cache_hit_rate_warn_percent = 70;             // METRICS_HIT_RATE_WARN_PERCENT: warn below this hit rate
+  // Outbound HTTP(S): the one client every provider call goes through
+  std::string outbound_ca_file;                       // OUTBOUND_CA_FILE: extra trusted CAs (PEM), besides the system's
+  std::chrono::milliseconds outbound_timeout{10000};  // OUTBOUND_TIMEOUT_MS: default deadline of one request
+  int outbound_max_per_host = 8;                      // OUTBOUND_MAX_PER_HOST: concurrent connections per host
+
+  // Currency rates (refreshed in the background; requests read the database)
+  std::string currency_api_url = "https://open.er-api.com/v6/latest/GHS";  // CURRENCY_API_URL; "off" = no refresh
+  std::string currency_api_key;                                            // CURRENCY_API_KEY: sent as a bearer token
+  std::chrono::milliseconds currency_refresh{6 * 3600 * 1000};             // CURRENCY_REFRESH_MS
+  std::chrono::milliseconds currency_retry{60000};  // CURRENCY_RETRY_MS: first retry after a failure (then doubling)
 
   // Reads the environment; throws std::runtime_error naming the bad variable.
   static Config from_env();

@@ -2,16 +2,14 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <mutex>
 
-#include "core/async_event.h"
+#include "core/resolve.h"
 #include "db/result.h"
 
 namespace wh::db {
@@ -39,47 +37,19 @@ std::string join(const std::vector<std::string>& items) {
 
 [[noreturn]] void fail(const std::string& what) { throw DbError("connect: " + what, "", true); }
 
-// One asynchronous lookup whose result outlives an abandoned wait: the
-// resolver's handler and the deadline timer each hold the state.
-struct Lookup {
-  explicit Lookup(const asio::any_io_executor& ex) : resolver(ex), done(ex) {}
-  asio::ip::tcp::resolver resolver;
-  AsyncEvent done;
-  std::mutex mu;
-  bool finished = false;
-  boost::system::error_code ec;
-  std::vector<std::string> addresses;
-};
-
 Task<std::vector<std::string>> resolve(asio::any_io_executor ex, const std::string& host, const std::string& port,
                                        Clock::time_point deadline) {
-  auto lookup = std::make_shared<Lookup>(ex);
-  lookup->resolver.async_resolve(host, port, [lookup](const boost::system::error_code& ec, auto results) {
-    {
-      std::lock_guard lock(lookup->mu);
-      lookup->ec = ec;
-      for (const auto& entry : results) {
-        std::string a = entry.endpoint().address().to_string();
-        bool seen = false;
-        for (const auto& x : lookup->addresses) seen = seen || x == a;
-        if (!seen) lookup->addresses.push_back(std::move(a));
-      }
-      lookup->finished = true;
-    }
-    lookup->done.set();
-  });
-  asio::steady_timer timer(ex, deadline);
-  timer.async_wait([lookup](const boost::system::error_code& ec) {
-    if (!ec) lookup->done.set();
-  });
-  co_await lookup->done.wait();
-  timer.cancel();
-  std::lock_guard lock(lookup->mu);
-  if (!lookup->finished) fail("timed out resolving " + host);
-  if (lookup->ec || lookup->addresses.empty()) {
-    fail("could not resolve " + host + ": " + (lookup->ec ? lookup->ec.message() : "no address"));
+  auto found = co_await resolve_until(std::move(ex), host, port, deadline);
+  if (found.timed_out) fail("timed out resolving " + host);
+  std::vector<std::string> addresses;
+  for (const auto& ep : found.endpoints) {
+    std::string a = ep.address().to_string();
+    if (std::find(addresses.begin(), addresses.end(), a) == addresses.end()) addresses.push_back(std::move(a));
   }
-  co_return lookup->addresses;
+  if (found.error || addresses.empty()) {
+    fail("could not resolve " + host + ": " + (found.error ? found.error.message() : "no address"));
+  }
+  co_return addresses;
 }
 
 bool is_socket_path(const std::string& host) { return host.empty() || host[0] == '/' || host[0] == '@'; }

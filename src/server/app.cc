@@ -27,7 +27,7 @@ struct App::Impl {
       : threads(c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         io(threads),
         services(std::move(c)),
-        state(services),
+        state(services, io.get_executor()),
         pipeline(services, router),
         pool(io.get_executor(), pool_options(services.config)),
         server(io, server_options(services.config), [this](http::Request& r) { return pipeline.handle(r); }) {
@@ -91,6 +91,7 @@ void App::start() {
   asio::co_spawn(impl_->io, run_state_sync(impl_->io.get_executor(), impl_->state), asio::detached);
   asio::co_spawn(impl_->io, metrics::run_hit_rate_monitor(impl_->io.get_executor(), impl_->state.metrics.hit_rate),
                  asio::detached);
+  asio::co_spawn(impl_->io, impl_->state.rates.run(), asio::detached);
   for (int i = 0; i < impl_->threads; ++i) {
     impl_->workers.emplace_back([this] { impl_->io.run(); });
   }

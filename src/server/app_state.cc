@@ -27,9 +27,18 @@ security::ClientIpPolicy client_ip_policy(const Config& c) {
   return p;
 }
 
+http::ClientOptions outbound_options(const Config& c) {
+  http::ClientOptions o;
+  o.extra_ca_file = c.outbound_ca_file;
+  o.default_timeout = c.outbound_timeout;
+  o.max_connections_per_host = c.outbound_max_per_host;
+  o.user_agent = std::string("wighaven/") + WH_VERSION;
+  return o;
+}
+
 }  // namespace
 
-AppState::AppState(web::Services& services)
+AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
     : config(services.config),
       auth(config.principal_cache_ttl, 100000),
       limiter(200000, config.rate_limit_ipv6_prefix),
@@ -37,7 +46,9 @@ AppState::AppState(web::Services& services)
       client_ip(client_ip_policy(config)),
       cors(config),
       blocking(config.bcrypt_threads, static_cast<std::size_t>(config.bcrypt_queue)),
-      metrics(services, caches) {
+      metrics(services, caches),
+      outbound(std::move(ex), outbound_options(config)),
+      rates(services) {
   services.provide(auth);
   services.provide(site);
   services.provide(limiter);
@@ -45,6 +56,7 @@ AppState::AppState(web::Services& services)
   cache::register_instances(caches, config);
   services.provide(caches);
   services.provide(metrics);
+  services.provide(outbound);
 }
 
 }  // namespace wh::server

@@ -1,11 +1,15 @@
 // The module state of one running server: owned here, built from the
 // configuration, and provided to the handlers through web::Services.
 #pragma once
+#include <boost/asio/any_io_executor.hpp>
+
 #include "accounts/auth_state.h"
 #include "cache/registry.h"
 #include "core/blocking.h"
 #include "core/config.h"
 #include "metrics/server_metrics.h"
+#include "currency/rate_refresher.h"
+#include "http/client.h"
 #include "security/client_ip.h"
 #include "security/http_policy.h"
 #include "security/rate_limiter.h"
@@ -15,8 +19,9 @@
 namespace wh::server {
 
 struct AppState {
-  // Builds every object from services.config and provides it to `services`.
-  explicit AppState(web::Services& services);
+  // Builds every object from services.config and provides it to
+  // `services`. `ex`: the event loop the outbound client runs on.
+  AppState(web::Services& services, boost::asio::any_io_executor ex);
   AppState(const AppState&) = delete;
   AppState& operator=(const AppState&) = delete;
 
@@ -30,6 +35,10 @@ struct AppState {
   BlockingPool blocking;           // bcrypt and other CPU-heavy work (bounded queue)
   cache::Registry caches;          // the response caches (cache/instances.cc)
   metrics::ServerMetrics metrics;  // GET /metrics, per-route metrics, the cache hit-rate monitor
+  BlockingPool blocking;          // bcrypt and other CPU-heavy work (bounded queue)
+  cache::Registry caches;         // the response caches (cache/instances.cc)
+  http::OutboundClient outbound;  // every call to another service goes through it
+  currency::RateRefresher rates;  // its run() is started by App::start
 };
 
 }  // namespace wh::server

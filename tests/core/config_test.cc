@@ -37,7 +37,14 @@ const std::vector<std::string> kVars = {"HOST",
                                         "ORIGIN_SECRET",
                                         "TRUSTED_PROXIES",
                                         "TRUSTED_PROXIES_FILE",
-                                        "BREVO_API_KEY"};
+                                        "BREVO_API_KEY",
+                                        "OUTBOUND_CA_FILE",
+                                        "OUTBOUND_TIMEOUT_MS",
+                                        "OUTBOUND_MAX_PER_HOST",
+                                        "CURRENCY_API_URL",
+                                        "CURRENCY_API_KEY",
+                                        "CURRENCY_REFRESH_MS",
+                                        "CURRENCY_RETRY_MS"};
 
 // Clears the variables for the test and restores the previous values after it.
 class ConfigTest : public ::testing::Test {
@@ -183,6 +190,27 @@ TEST_F(ConfigTest, Ipv6PrefixAndMailProvider) {
   expect_rejected("RATE_LIMIT_IPV6_PREFIX", "129");
   expect_rejected("RATE_LIMIT_IPV6_PREFIX", "16");
   expect_rejected("RATE_LIMIT_IPV6_PREFIX", "64x");
+}
+
+TEST_F(ConfigTest, OutboundClientAndCurrencyRefresh) {
+  Config d = Config::from_env();
+  EXPECT_EQ(d.currency_api_url, "https://open.er-api.com/v6/latest/GHS");
+  EXPECT_EQ(d.currency_refresh, std::chrono::hours(6));
+  EXPECT_EQ(d.outbound_timeout, std::chrono::milliseconds(10000));
+  EXPECT_EQ(d.outbound_ca_file, "");
+  set("CURRENCY_API_URL", "off");
+  set("CURRENCY_API_KEY", "k");
+  set("CURRENCY_REFRESH_MS", "60000");
+  set("OUTBOUND_CA_FILE", "/etc/ca.pem");
+  set("OUTBOUND_MAX_PER_HOST", "2");
+  Config c = Config::from_env();
+  EXPECT_EQ(c.currency_api_url, "");
+  EXPECT_EQ(c.currency_api_key, "k");
+  EXPECT_EQ(c.currency_refresh, std::chrono::milliseconds(60000));
+  EXPECT_EQ(c.outbound_ca_file, "/etc/ca.pem");
+  EXPECT_EQ(c.outbound_max_per_host, 2);
+  expect_rejected("OUTBOUND_MAX_PER_HOST", "0");
+  expect_rejected("CURRENCY_REFRESH_MS", "10");
 }
 
 // True when one of `problems` contains `needle`.
