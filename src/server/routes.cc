@@ -4,7 +4,10 @@
 
 #include "accounts/auth_routes.h"
 #include "accounts/authenticate.h"
+#include "catalog/admin_categories.h"
 #include "catalog/routes.h"
+#include "content/admin_banners.h"
+#include "content/admin_settings.h"
 #include "security/stages.h"
 #include "system/health.h"
 
@@ -14,6 +17,9 @@ void register_routes(web::Router& router) {
   system::register_routes(router);
   catalog::register_routes(router);
   accounts::register_routes(router);
+  catalog::register_admin_category_routes(router);
+  content::register_admin_banner_routes(router);
+  content::register_admin_setting_routes(router);
 }
 
 void add_stages(web::Pipeline& pipeline, AppState& state) {
