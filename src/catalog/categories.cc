@@ -19,17 +19,18 @@ WHERE c.is_active)";
   "'id', c.id, 'name', c.name, 'slug', c.slug, 'description', c.description, 'image', c.image, " \
   "'isActive', c.is_active, 'isFeatured', c.is_featured, 'type', c.type"
 
-// $1 isActive filter, $2 type, $3 search pattern, $4 limit, $5 offset.
+// $1 isActive filter, $2 type, $3 search pattern, $4 limit, $5 offset, $6 all
+// (the admin list: inactive categories too, and every product counted).
 constexpr const char* kListSql = R"(
 WITH filtered AS MATERIALIZED (
   SELECT c.id, c.created_at FROM categories c
-  WHERE c.is_active AND ($1::bool IS NULL OR c.is_active = $1::bool)
+  WHERE (c.is_active OR $6::bool) AND ($1::bool IS NULL OR c.is_active = $1::bool)
     AND ($2::text IS NULL OR c.type = $2)
     AND ($3::text IS NULL OR c.name ILIKE $3 OR c.description ILIKE $3)),
 page AS (SELECT id FROM filtered ORDER BY created_at DESC, id LIMIT $4 OFFSET $5)
 SELECT COALESCE((
   SELECT json_agg(json_build_object()" WH_CATEGORY_FIELDS R"(,
-      'productCount', (SELECT count(*)::int FROM products p WHERE p.category_id = c.id AND p.is_active),
+      'productCount', (SELECT count(*)::int FROM products p WHERE p.category_id = c.id AND (p.is_active OR $6::bool)),
       'createdAt', wh_iso(c.created_at), 'updatedAt', wh_iso(c.updated_at)) ORDER BY c.created_at DESC, c.id)
   FROM page JOIN categories c ON c.id = page.id), '[]'::json)::text,
   (SELECT count(*) FROM filtered))";
@@ -39,8 +40,6 @@ SELECT json_build_object()" WH_CATEGORY_FIELDS R"(,
     'createdAt', wh_iso(c.created_at), 'updatedAt', wh_iso(c.updated_at))::text
 FROM categories c WHERE (c.id = $1 OR c.slug = $1) AND c.is_active
 ORDER BY (c.id = $1) DESC LIMIT 1)";
-
-#undef WH_CATEGORY_FIELDS
 
 }  // namespace
 
@@ -78,6 +77,12 @@ http::HeaderList list_categories_query(const http::Request& req) {
   read_list_query(in);
   return in.canonical();
 }
+const char* const kCategoryByIdSql = R"(
+SELECT json_build_object()" WH_CATEGORY_FIELDS R"(,
+    'createdAt', wh_iso(c.created_at), 'updatedAt', wh_iso(c.updated_at))::text
+FROM categories c WHERE c.id = $1)";
+
+#undef WH_CATEGORY_FIELDS
 
 Task<http::Response> product_categories(web::Context& ctx) {
   tag_categories(ctx, true);
@@ -85,13 +90,19 @@ Task<http::Response> product_categories(web::Context& ctx) {
   co_return web::ok_data(r.get(0, 0));
 }
 
-Task<http::Response> list_categories(web::Context& ctx) {
+Task<http::Response> list_categories(web::Context& ctx) { co_return co_await category_list(ctx, false); }
+
+Task<http::Response> category_list(web::Context& ctx, bool all) {
   web::QueryReader in(ctx.req);
   auto [page, limit, active, type, search] = read_list_query(in);
   tag_categories(ctx, true);
   // Built before co_await: g++ 12 mis-compiles braced lists inside co_await.
-  db::Params params{active, type, search ? std::optional(web::contains_pattern(*search)) : std::nullopt, limit,
-                    static_cast<long long>(page - 1) * limit};
+  db::Params params{active,
+                    type,
+                    search ? std::optional(web::contains_pattern(*search)) : std::nullopt,
+                    limit,
+                    static_cast<long long>(page - 1) * limit,
+                    all};
   auto r = co_await ctx.db().query(kListSql, std::move(params));
   long long total = r.get_int(0, 1);
   std::string body = R"({"success":true,"data":)";

@@ -17,4 +17,13 @@ http::HeaderList list_categories_query(const http::Request& req);
 // GET /api/categories/:id (id or slug): one active category.
 Task<http::Response> get_category(web::Context& ctx);
 
+// The category list of GET /api/categories. `all` (the admin list) shows
+// inactive categories too and counts inactive products in productCount.
+Task<http::Response> category_list(web::Context& ctx, bool all);
+
+// One category in any state as the old backend's JSON object (the Prisma
+// row: id, name, slug, description, image, isActive, isFeatured, type,
+// createdAt, updatedAt), as text. $1 = id; no row when it does not exist.
+extern const char* const kCategoryByIdSql;
+
 }  // namespace wh::catalog

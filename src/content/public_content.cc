@@ -23,7 +23,10 @@ constexpr std::array<const char*, 8> kPublicKeys{"siteName",        "supportEmai
                                                  "paymentMethods",  "shippingFlatRate", "freeShippingThreshold",
                                                  "maintenanceMode", "currency"};
 
-constexpr const char* kSettingsSql = "SELECT key, value FROM system_settings WHERE key = ANY($1::text[])";
+// In the whitelist's order.
+constexpr const char* kSettingsSql =
+    "SELECT key, value FROM system_settings WHERE key = ANY($1::text[]) ORDER BY array_position($1::text[], "
+    "key::text)";
 
 std::string keys_array_literal() {
   std::string s = "{";
@@ -43,6 +46,15 @@ std::string setting_value_json(std::string_view stored) {
   return json::serialize(json::string(stored));
 }
 
+std::string settings_json(const db::Result& rows) {
+  std::string data = "{";
+  for (int i = 0; i < rows.rows(); ++i) {
+    if (i > 0) data += ',';
+    data += json::serialize(json::string(rows.get(i, 0))) + ":" + setting_value_json(rows.get(i, 1));
+  }
+  return data + "}";
+}
+
 Task<http::Response> active_banners(web::Context& ctx) {
   ctx.tag(cache::tags::kBanners);
   auto r = co_await ctx.db().query(kBannersSql);
@@ -54,16 +66,7 @@ Task<http::Response> public_settings(web::Context& ctx) {
   ctx.tag(cache::tags::kSettings);
   db::Params params{keys};
   auto r = co_await ctx.db().query(kSettingsSql, std::move(params));
-  std::string data = "{";
-  for (const char* key : kPublicKeys) {
-    for (int i = 0; i < r.rows(); ++i) {
-      if (r.get(i, 0) != key) continue;
-      if (data.size() > 1) data += ',';
-      data += json::serialize(json::string(key)) + ":" + setting_value_json(r.get(i, 1));
-    }
-  }
-  data += "}";
-  co_return web::ok_data(data);
+  co_return web::ok_data(settings_json(r));
 }
 
 }  // namespace wh::content

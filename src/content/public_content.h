@@ -2,6 +2,7 @@
 // whitelisted public settings (§1.14).
 #pragma once
 #include "core/task.h"
+#include "db/result.h"
 #include "http/message.h"
 #include "web/context.h"
 
@@ -16,5 +17,8 @@ Task<http::Response> public_settings(web::Context& ctx);
 // looks like a JSON object or array is parsed, anything else stays a string.
 // Returns the JSON text of the value.
 std::string setting_value_json(std::string_view stored);
+// Rows of (key, value) as the JSON object {key: setting_value_json(value)},
+// in row order.
+std::string settings_json(const db::Result& rows);
 
 }  // namespace wh::content

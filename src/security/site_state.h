@@ -31,6 +31,12 @@ class BlockList {
   std::size_t ignored_ = 0;
 };
 
+// Reads the maintenance flag as stored: on when either spelling of the key
+// ('maintenanceMode', 'maintenance_mode') is 'true'. One boolean, never NULL.
+inline constexpr const char* kMaintenanceFlagSql =
+    "SELECT COALESCE(bool_or(value = 'true'), false) FROM system_settings"
+    " WHERE key IN ('maintenanceMode', 'maintenance_mode')";
+
 class SiteState {
  public:
   bool ip_blocked(const std::string& ip) const {

@@ -5,8 +5,11 @@
 #include "accounts/auth_routes.h"
 #include "accounts/authenticate.h"
 #include "cache/response_cache_stage.h"
+#include "catalog/admin_categories.h"
 #include "catalog/admin_routes.h"
 #include "catalog/routes.h"
+#include "content/admin_banners.h"
+#include "content/admin_settings.h"
 #include "metrics/routes.h"
 #include "security/stages.h"
 #include "system/health.h"
@@ -19,6 +22,9 @@ void register_routes(web::Router& router) {
   catalog::register_admin_routes(router);
   accounts::register_routes(router);
   metrics::register_routes(router);
+  catalog::register_admin_category_routes(router);
+  content::register_admin_banner_routes(router);
+  content::register_admin_setting_routes(router);
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {

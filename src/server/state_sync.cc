@@ -44,10 +44,8 @@ Task<void> reload_blocked_ips(db::Connection& c, AppState& s) {
 }
 
 Task<void> reload_settings(db::Connection& c, AppState& s) {
-  auto r = co_await c.exec(
-      "SELECT bool_or(value = 'true') FROM system_settings WHERE key IN ('maintenanceMode', 'maintenance_mode')", {},
-      kStatementTimeout);
-  s.site.set_maintenance(!r.empty() && !r.is_null(0, 0) && r.get_bool(0, 0));
+  auto r = co_await c.exec(security::kMaintenanceFlagSql, {}, kStatementTimeout);
+  s.site.set_maintenance(r.get_bool(0, 0));
 }
 
 // Where the incremental revocation load continues: the newest

@@ -7,9 +7,15 @@
 namespace wh::web {
 namespace json = boost::json;
 
-http::Response ok_data(std::string_view data, int status) {
+http::Response ok_data(std::string_view data, int status) { return ok_data_message(data, {}, status); }
+
+http::Response ok_data_message(std::string_view data, std::string_view message, int status) {
   std::string body = R"({"success":true,"data":)";
   body += compact_json(data);
+  if (!message.empty()) {
+    body += R"(,"message":)";
+    body += json::serialize(json::string(message));
+  }
   body += '}';
   return http::Response::json(std::move(body), status);
 }

@@ -14,6 +14,10 @@ namespace wh::web {
 // {"success":true,"data":<data>}, with `data` compacted.
 http::Response ok_data(std::string_view data, int status = 200);
 
+// {"success":true,"data":<data>,"message":<message>}, with `data` compacted
+// (no "message" when it is empty).
+http::Response ok_data_message(std::string_view data, std::string_view message, int status = 200);
+
 // {"success":true,"data":<object>}
 http::Response ok_data_object(const boost::json::object& data, int status = 200);
 
