@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "db/pool.h"
 #include "http/server.h"
+#include "security/http_policy.h"
 #include "server/routes.h"
 #include "server/state_sync.h"
 #include "web/pipeline.h"
@@ -54,6 +55,7 @@ struct App::Impl {
     o.idle_timeout = c.idle_timeout;
     o.max_header_bytes = c.max_header_bytes;
     o.max_body_bytes = c.max_body_bytes;
+    o.body_limits = security::body_limits();
     return o;
   }
 

@@ -4,6 +4,7 @@
 
 #include "accounts/auth_routes.h"
 #include "accounts/authenticate.h"
+#include "catalog/admin_bulk_upload.h"
 #include "catalog/routes.h"
 #include "security/stages.h"
 #include "system/health.h"
@@ -13,6 +14,7 @@ namespace wh::server {
 void register_routes(web::Router& router) {
   system::register_routes(router);
   catalog::register_routes(router);
+  catalog::register_bulk_upload(router);
   accounts::register_routes(router);
 }
 
