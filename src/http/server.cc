@@ -2,6 +2,10 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <optional>
+#include <vector>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -73,6 +77,43 @@ bool convert(bhttp::request<bhttp::string_body>& in, Request& out) {
   }
   out.body = std::move(in.body());
   return true;
+}
+
+// Decoded, non-empty path segments (as the router sees them); nullopt when
+// the text is not a valid origin-form target or path.
+std::optional<std::vector<std::string>> segments_of(std::string_view target) {
+  auto parsed = boost::urls::parse_origin_form(target);
+  if (!parsed) return std::nullopt;
+  std::vector<std::string> out;
+  for (auto seg : parsed->segments()) {
+    if (!seg.empty()) out.push_back(std::move(seg));
+  }
+  return out;
+}
+
+// The parser's limit until the path is known: the largest of them all.
+std::size_t widest_body_limit(const ServerOptions& o) {
+  std::size_t widest = o.max_body_bytes;
+  for (const auto& rule : o.body_limits) widest = std::max(widest, rule.max_bytes);
+  return widest;
+}
+
+// The limit of the rule with the most segments that prefix the target's
+// path, or the default.
+std::size_t body_limit_for(const ServerOptions& o, std::string_view target) {
+  std::size_t limit = o.max_body_bytes;
+  auto path = segments_of(target);
+  if (!path) return limit;
+  std::size_t best = 0;
+  for (const auto& rule : o.body_limits) {
+    auto prefix = segments_of(rule.path);
+    if (!prefix || prefix->size() > path->size() || prefix->size() < best) continue;
+    if (std::equal(prefix->begin(), prefix->end(), path->begin())) {
+      best = prefix->size();
+      limit = rule.max_bytes;
+    }
+  }
+  return limit;
 }
 
 }  // namespace
@@ -154,7 +195,7 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
   while (!draining_) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-    parser.body_limit(options_.max_body_bytes);
+    parser.body_limit(widest_body_limit(options_));
     stream.expires_after(options_.idle_timeout);
     auto [rec, n] = co_await bhttp::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (rec) {
@@ -166,6 +207,16 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
                rec != beast::error::timeout && rec != asio::error::eof && rec != asio::error::connection_reset)
         co_await send_error(bhttp::status::bad_request);
       break;
+    }
+    // A body follows: now that the path is known, its own limit applies (a
+    // declared Content-Length over it is refused before the body is read).
+    if (!parser.is_done()) {
+      const std::size_t body_limit = body_limit_for(options_, parser.get().target());
+      if (parser.content_length().value_or(0) > body_limit) {
+        co_await send_error(bhttp::status::payload_too_large);
+        break;
+      }
+      parser.body_limit(body_limit);
     }
     // While busy, a drain lets this request finish instead of cancelling it.
     s->busy = true;

@@ -9,8 +9,10 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/task.h"
+#include "http/body_limit.h"
 #include "http/message.h"
 
 namespace wh::http {
@@ -21,7 +23,8 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{75};
   std::size_t max_header_bytes = 16 * 1024;
-  std::size_t max_body_bytes = 10 * 1024 * 1024;
+  std::size_t max_body_bytes = 10 * 1024 * 1024;  // paths no BodyLimit matches
+  std::vector<BodyLimit> body_limits;             // the most specific matching path wins
 };
 
 // Produces the response for a parsed request. Must not throw.

@@ -87,6 +87,8 @@ bool general_limit_exempt(std::string_view path) {
          starts_with(path, "/api/super-admin");
 }
 
+std::vector<http::BodyLimit> body_limits() { return {{"/api/admin/products/bulk-upload", upload::kCsvFormBytes}}; }
+
 namespace limits {
 using std::chrono::hours;
 using std::chrono::minutes;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "http/body_limit.h"
 #include "http/message.h"
 #include "security/rate_limiter.h"
 
@@ -42,6 +43,19 @@ bool maintenance_exempt(std::string_view path);
 
 // Paths the general limiter skips (as the old backend: health, admin areas).
 bool general_limit_exempt(std::string_view path);
+
+// Uploads: request bodies that differ from HTTP_MAX_BODY_BYTES (the JSON
+// routes' limit), one rule per route.
+namespace upload {
+inline constexpr std::size_t kCsvFileBytes = std::size_t{5} * 1024 * 1024;  // the product CSV import's file
+// Room for the multipart framing around the files: boundaries, part headers
+// and small text fields.
+inline constexpr std::size_t kFormOverheadBytes = std::size_t{64} * 1024;
+inline constexpr std::size_t kCsvFormBytes = kCsvFileBytes + kFormOverheadBytes;
+}  // namespace upload
+
+// The per-path body limits the server applies (http::ServerOptions).
+std::vector<http::BodyLimit> body_limits();
 
 // The old backend's limiters.
 namespace limits {

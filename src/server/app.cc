@@ -14,6 +14,7 @@
 #include "db/pool.h"
 #include "http/server.h"
 #include "metrics/hit_rate_monitor.h"
+#include "security/http_policy.h"
 #include "server/routes.h"
 #include "server/state_sync.h"
 #include "web/pipeline.h"
@@ -56,6 +57,7 @@ struct App::Impl {
     o.idle_timeout = c.idle_timeout;
     o.max_header_bytes = c.max_header_bytes;
     o.max_body_bytes = c.max_body_bytes;
+    o.body_limits = security::body_limits();
     return o;
   }
 

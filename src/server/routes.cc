@@ -5,6 +5,7 @@
 #include "accounts/auth_routes.h"
 #include "accounts/authenticate.h"
 #include "cache/response_cache_stage.h"
+#include "catalog/admin_bulk_upload.h"
 #include "catalog/admin_categories.h"
 #include "catalog/admin_routes.h"
 #include "catalog/routes.h"
@@ -20,6 +21,7 @@ void register_routes(web::Router& router) {
   system::register_routes(router);
   catalog::register_routes(router);
   catalog::register_admin_routes(router);
+  catalog::register_bulk_upload(router);
   accounts::register_routes(router);
   metrics::register_routes(router);
   catalog::register_admin_category_routes(router);

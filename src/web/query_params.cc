@@ -40,16 +40,7 @@ int QueryReader::integer(std::string_view name, int fallback, int max) {
 std::optional<std::string> QueryReader::money(std::string_view name) {
   auto v = single(name);
   if (!v) return std::nullopt;
-  // digits[.digits{1,2}], at most 8 integer digits (numeric(10,2)).
-  std::size_t i = 0, int_digits = 0, frac_digits = 0;
-  while (i < v->size() && std::isdigit(static_cast<unsigned char>((*v)[i]))) ++i, ++int_digits;
-  bool ok = int_digits > 0 && int_digits <= 8;
-  if (ok && i < v->size() && (*v)[i] == '.') {
-    ++i;
-    while (i < v->size() && std::isdigit(static_cast<unsigned char>((*v)[i]))) ++i, ++frac_digits;
-    ok = frac_digits >= 1 && frac_digits <= 2;
-  }
-  if (!ok || i != v->size()) {
+  if (!money_text(*v)) {
     errors_.add(std::string(name), "\"" + std::string(name) + "\" must be a non-negative amount like 150 or 99.50");
     return std::nullopt;
   }
@@ -101,9 +92,18 @@ std::string QueryReader::choice(std::string_view name, const std::vector<std::st
   return std::string(fallback);
 }
 
-namespace {
-// PostgreSQL rejects invalid UTF-8 (and NUL) in text parameters: catch it here
-// so that it is a 400, not a database error.
+bool money_text(std::string_view v) {
+  std::size_t i = 0, int_digits = 0, frac_digits = 0;
+  while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i, ++int_digits;
+  bool ok = int_digits > 0 && int_digits <= 8;
+  if (ok && i < v.size() && v[i] == '.') {
+    ++i;
+    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i, ++frac_digits;
+    ok = frac_digits >= 1 && frac_digits <= 2;
+  }
+  return ok && i == v.size();
+}
+
 bool valid_utf8(std::string_view s) {
   auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
   for (std::size_t i = 0; i < s.size();) {
@@ -132,7 +132,6 @@ bool valid_utf8(std::string_view s) {
   }
   return true;
 }
-}  // namespace
 
 std::optional<std::string> QueryReader::text(std::string_view name, std::size_t max_len, Case letter_case) {
   auto v = single(name);

@@ -59,6 +59,14 @@ class QueryReader {
   http::HeaderList canonical_;
 };
 
+// digits[.digits{1,2}] with at most 8 integer digits: a non-negative
+// numeric(10,2) amount.
+bool money_text(std::string_view text);
+
+// Valid UTF-8 without NUL. PostgreSQL rejects anything else in text
+// parameters: checking first makes it a 400, not a database error.
+bool valid_utf8(std::string_view text);
+
 // ILIKE pattern matching `text` anywhere, with %, _ and \ escaped.
 std::string contains_pattern(std::string_view text);
 
