@@ -58,8 +58,8 @@ run "ceiling br" "${BR[@]}" "$CEIL_BR"
 run "ours br" "${BR[@]}" "$URL"
 
 for enc in identity br; do
-  rr="$(awk -v a="${RPS[ours $enc]}" -v b="${RPS[ceiling $enc]}" 'BEGIN{printf "%.2f", b > 0 ? a / b : 0}')"
-  pr="$(awk -v a="${P99[ours $enc]}" -v b="${P99[ceiling $enc]}" 'BEGIN{printf "%.2f", b > 0 ? a / b : 99}')"
+  rr="$(awk -v a="${RPS[ours $enc]}" -v b="${RPS[ceiling $enc]}" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')"
+  pr="$(awk -v a="${P99[ours $enc]}" -v b="${P99[ceiling $enc]}" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 99)}')"
   check "$enc: ours/ceiling req/s = $rr (>= 0.50)" "$rr >= 0.5"
   check "$enc: ours/ceiling p99 = $pr (<= 1.50)" "$pr <= 1.5"
   check "$enc: ours errors = ${ERRS[ours $enc]} (0)" "${ERRS[ours $enc]} == 0"
