@@ -14,6 +14,8 @@
 # Defines header, bench_wrk, wrk_stats, ms and check (see each).
 ensure_packages wrk curl
 
+# wrk, the server and wh_ceiling each hold a descriptor per connection.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 CONNS="${1:-1000}"
 DURATION="${2:-30s}"
 WRK_THREADS="${WRK_THREADS:-2}"
