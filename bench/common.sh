@@ -11,7 +11,7 @@
 #   WRK_THREADS    wrk threads (default 2).
 # Sets CONNS, DURATION, WRK_THREADS, BIN, PORT, BENCH_TMP (a private
 # directory) and BENCH_PIDS (processes stopped at exit, the server first).
-# Defines header, bench_wrk, wrk_stats, ms and check (see each).
+# Defines wait_http, header_value, header, bench_wrk, wrk_stats, ms and check.
 ensure_packages wrk curl
 
 # wrk, the server and wh_ceiling each hold a descriptor per connection.
