@@ -71,6 +71,42 @@ std::chrono::seconds env_duration(const char* name, std::chrono::seconds fallbac
   return std::chrono::seconds(n * unit);
 }
 
+std::chrono::milliseconds env_ms(const char* name, std::chrono::milliseconds fallback, long long min, long long max) {
+  return std::chrono::milliseconds(env_int(name, fallback.count(), min, max));
+}
+
+// The background workers and the Cloudflare purge.
+void read_purge(Config& c) {
+  constexpr long long kDay = 86400LL * 1000;
+  c.worker_lease_ttl = env_ms("WORKER_LEASE_TTL_MS", c.worker_lease_ttl, 300, kDay);
+  c.cloudflare_api_token = env_str("CLOUDFLARE_API_TOKEN", "");
+  c.cloudflare_zone_id = env_str("CLOUDFLARE_ZONE_ID", "");
+  c.cloudflare_api_base_url = env_str("CLOUDFLARE_API_BASE_URL", c.cloudflare_api_base_url);
+  while (!c.cloudflare_api_base_url.empty() && c.cloudflare_api_base_url.back() == '/') {
+    c.cloudflare_api_base_url.pop_back();
+  }
+  c.cloudflare_purge_mode = env_str("CLOUDFLARE_PURGE_MODE", c.cloudflare_purge_mode);
+  if (c.cloudflare_purge_mode != "tags" && c.cloudflare_purge_mode != "urls" && c.cloudflare_purge_mode != "off") {
+    throw std::runtime_error("CLOUDFLARE_PURGE_MODE must be tags, urls or off");
+  }
+  c.cloudflare_public_base_url = env_str("CLOUDFLARE_PUBLIC_BASE_URL", "");
+  if (c.cloudflare_purge_mode == "urls" && c.cloudflare_public_base_url.rfind("http", 0) != 0) {
+    throw std::runtime_error(
+        "CLOUDFLARE_PUBLIC_BASE_URL must be set to the public URL prefix (https://api.example.com) when "
+        "CLOUDFLARE_PURGE_MODE=urls");
+  }
+  c.purge_rate_per_min = static_cast<int>(env_int("CLOUDFLARE_PURGE_RATE_PER_MIN", c.purge_rate_per_min, 1, 1000000));
+  c.purge_burst = static_cast<int>(env_int("CLOUDFLARE_PURGE_BURST", c.purge_burst, 1, 100000));
+  c.purge_max_items = static_cast<int>(env_int("CLOUDFLARE_PURGE_MAX_ITEMS", c.purge_max_items, 1, 500));
+  c.purge_collapse = env_bool("CLOUDFLARE_PURGE_COLLAPSE", c.purge_collapse);
+  c.purge_delay = env_ms("CLOUDFLARE_PURGE_DELAY_MS", c.purge_delay, 0, 60000);
+  c.purge_poll = env_ms("CLOUDFLARE_PURGE_POLL_MS", c.purge_poll, 50, kDay);
+  c.purge_retry = env_ms("CLOUDFLARE_PURGE_RETRY_MS", c.purge_retry, 10, kDay);
+  c.purge_retry_max = env_ms("CLOUDFLARE_PURGE_RETRY_MAX_MS", c.purge_retry_max, 10, kDay);
+  c.purge_claim_timeout = env_ms("CLOUDFLARE_PURGE_CLAIM_TIMEOUT_MS", c.purge_claim_timeout, 100, kDay);
+  c.purge_retention = env_duration("CLOUDFLARE_PURGE_RETENTION", c.purge_retention);
+}
+
 }  // namespace
 
 Config Config::from_env() {
@@ -136,6 +172,7 @@ Config Config::from_env() {
   c.currency_refresh =
       std::chrono::milliseconds(env_int("CURRENCY_REFRESH_MS", c.currency_refresh.count(), 1000, 30LL * 86400 * 1000));
   c.currency_retry = std::chrono::milliseconds(env_int("CURRENCY_RETRY_MS", 60000, 100, 86400LL * 1000));
+  read_purge(c);
   return c;
 }
 

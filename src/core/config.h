@@ -75,6 +75,27 @@ struct Config {
   std::chrono::milliseconds currency_refresh{6 * 3600 * 1000};             // CURRENCY_REFRESH_MS
   std::chrono::milliseconds currency_retry{60000};  // CURRENCY_RETRY_MS: first retry after a failure (then doubling)
 
+  // Background workers (db/worker_lease.h)
+  std::chrono::milliseconds worker_lease_ttl{30000};  // WORKER_LEASE_TTL_MS: a crashed holder is replaced after this
+
+  // Cloudflare purge (cdn/purge_worker.h, docs/cloudflare.md). Without the
+  // token or the zone, purges are logged instead of sent.
+  std::string cloudflare_api_token;                                              // CLOUDFLARE_API_TOKEN
+  std::string cloudflare_zone_id;                                                // CLOUDFLARE_ZONE_ID
+  std::string cloudflare_api_base_url = "https://api.cloudflare.com/client/v4";  // CLOUDFLARE_API_BASE_URL
+  std::string cloudflare_purge_mode = "tags";            // CLOUDFLARE_PURGE_MODE: tags | urls | off (no worker here)
+  std::string cloudflare_public_base_url;                // CLOUDFLARE_PUBLIC_BASE_URL: URL prefix in urls mode
+  int purge_rate_per_min = 5;                            // CLOUDFLARE_PURGE_RATE_PER_MIN: calls a minute (Free plan)
+  int purge_burst = 25;                                  // CLOUDFLARE_PURGE_BURST: token-bucket size (Free plan)
+  int purge_max_items = 100;                             // CLOUDFLARE_PURGE_MAX_ITEMS: tags or URLs a call
+  bool purge_collapse = true;                            // CLOUDFLARE_PURGE_COLLAPSE: short of calls: purge `catalog`
+  std::chrono::milliseconds purge_delay{300};            // CLOUDFLARE_PURGE_DELAY_MS: gather a burst after a wake-up
+  std::chrono::milliseconds purge_poll{30000};           // CLOUDFLARE_PURGE_POLL_MS: look for rows without a wake-up
+  std::chrono::milliseconds purge_retry{1000};           // CLOUDFLARE_PURGE_RETRY_MS: first backoff (then doubling)
+  std::chrono::milliseconds purge_retry_max{300000};     // CLOUDFLARE_PURGE_RETRY_MAX_MS
+  std::chrono::milliseconds purge_claim_timeout{60000};  // CLOUDFLARE_PURGE_CLAIM_TIMEOUT_MS: a dead worker's rows
+  std::chrono::seconds purge_retention{7 * 86400};       // CLOUDFLARE_PURGE_RETENTION: done rows kept (7d, 12h, 3600)
+
   // Reads the environment; throws std::runtime_error naming the bad variable.
   static Config from_env();
   bool production() const { return node_env == "production"; }

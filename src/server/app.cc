@@ -23,6 +23,9 @@
 namespace wh::server {
 namespace asio = boost::asio;
 
+// How long shutdown waits for a background worker to release its lease.
+constexpr auto kWorkerStopWait = std::chrono::milliseconds(3000);
+
 struct App::Impl {
   explicit Impl(Config c)
       : threads(c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
@@ -76,6 +79,12 @@ struct App::Impl {
   std::condition_variable cv;
   bool stopped = false;
 
+  // After the drain: the background workers release their leases, then
+  // the loop stops.
+  void drained() {
+    state.purge.stop(kWorkerStopWait, [this] { finish(); });
+  }
+
   void finish() {
     work.reset();
     io.stop();
@@ -94,6 +103,7 @@ void App::start() {
   asio::co_spawn(impl_->io, metrics::run_hit_rate_monitor(impl_->io.get_executor(), impl_->state.metrics.hit_rate),
                  asio::detached);
   asio::co_spawn(impl_->io, impl_->state.rates.run(), asio::detached);
+  asio::co_spawn(impl_->io, impl_->state.purge.run(), asio::detached);
   for (int i = 0; i < impl_->threads; ++i) {
     impl_->workers.emplace_back([this] { impl_->io.run(); });
   }
@@ -117,7 +127,7 @@ int App::threads() const { return impl_->threads; }
 void App::stop() {
   if (impl_->workers.empty()) return;
   if (!impl_->server.draining()) {
-    impl_->server.shutdown(impl_->services.config.shutdown_grace, [this] { impl_->finish(); });
+    impl_->server.shutdown(impl_->services.config.shutdown_grace, [this] { impl_->drained(); });
   }
   {
     std::unique_lock lock(impl_->mu);
@@ -132,7 +142,7 @@ void App::wait_for_signal() {
   signals.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log::info("shutting down", {{"signal", sig}, {"in_flight_connections", impl_->server.active_connections()}});
-    impl_->server.shutdown(impl_->services.config.shutdown_grace, [this] { impl_->finish(); });
+    impl_->server.shutdown(impl_->services.config.shutdown_grace, [this] { impl_->drained(); });
   });
   std::unique_lock lock(impl_->mu);
   impl_->cv.wait(lock, [this] { return impl_->stopped; });

@@ -47,8 +47,9 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
       cors(config),
       blocking(config.bcrypt_threads, static_cast<std::size_t>(config.bcrypt_queue)),
       metrics(services, caches),
-      outbound(std::move(ex), outbound_options(config)),
-      rates(services) {
+      outbound(ex, outbound_options(config)),
+      rates(services),
+      purge(services, metrics.registry, std::move(ex)) {
   services.provide(auth);
   services.provide(site);
   services.provide(limiter);

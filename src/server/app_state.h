@@ -5,6 +5,7 @@
 
 #include "accounts/auth_state.h"
 #include "cache/registry.h"
+#include "cdn/purge_worker.h"
 #include "core/blocking.h"
 #include "core/config.h"
 #include "metrics/server_metrics.h"
@@ -39,6 +40,7 @@ struct AppState {
   cache::Registry caches;         // the response caches (cache/instances.cc)
   http::OutboundClient outbound;  // every call to another service goes through it
   currency::RateRefresher rates;  // its run() is started by App::start
+  cdn::PurgeWorker purge;         // the edge purge outbox: run() by App::start, stop() after the drain
 };
 
 }  // namespace wh::server

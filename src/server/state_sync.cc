@@ -152,6 +152,8 @@ Task<bool> apply(const std::string& event, db::Connection& c, AppState& s) {
     invalidate_tags(std::string_view(event).substr(5), s);
   } else if (event == "blocked_ips") {
     co_await reload_blocked_ips(c, s);
+  } else if (event == "purge") {
+    s.purge.wake();
   } else if (event == "settings") {
     s.caches.invalidate({cache::tags::kSettings});
     co_await reload_settings(c, s);
@@ -178,6 +180,7 @@ Task<void> listen(asio::any_io_executor ex, AppState& s) {
       co_await reload_settings(*conn, s);
       Watermark mark = co_await load_all_revoked(*conn, s);
       s.auth.live = true;
+      s.purge.wake();  // purge events may have been missed too
       backoff = std::chrono::milliseconds(250);
       auto now = std::chrono::steady_clock::now();
       auto next_reload = now + kReloadEvery;

@@ -6,7 +6,9 @@
 // REVOCATION_POLL_MS, deletes expired blacklisted_tokens rows, and reloads the
 // small blocked-IP and settings tables every 30 s. 'tags:' events (migration
 // 0008) invalidate the response caches; they are emptied on every
-// (re)connect, as notifications may have been missed. The principal cache is
+// (re)connect, as notifications may have been missed. 'purge' events
+// (migration 0009) wake the edge purge worker, and so does every
+// (re)connect. The principal cache is
 // flushed only when the connection is lost (messages may have been missed);
 // while it is disconnected the caches are not trusted (AuthState::live is
 // false) and authentication asks the database instead. The listener runs on

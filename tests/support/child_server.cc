@@ -51,7 +51,7 @@ ChildServer::ChildServer(const std::string& db, const std::map<std::string, std:
   std::map<std::string, std::string> vars{{"DATABASE_URL", db_url(db)}, {"PORT", std::to_string(port_)},
                                           {"HOST", "127.0.0.1"},        {"JWT_SECRET", test_config(db).jwt_secret},
                                           {"DEBUG_QUERY_HEADERS", "1"}, {"RATE_LIMITS", "false"},
-                                          {"ACCESS_LOG", "0"}};
+                                          {"ACCESS_LOG", "0"},          {"CLOUDFLARE_PURGE_MODE", "off"}};
   for (const auto& [k, v] : env) vars[k] = v;
   std::vector<std::string> strings;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -83,18 +83,27 @@ ChildServer::ChildServer(const std::string& db, const std::map<std::string, std:
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  std::ifstream log(log_path_);
-  std::stringstream text;
-  text << log.rdbuf();
-  throw std::runtime_error("the child server did not start: " + text.str());
+  throw std::runtime_error("the child server did not start: " + log());
 }
 
 ChildServer::~ChildServer() {
+  kill(SIGTERM);
+  ::unlink(log_path_.c_str());
+}
+
+void ChildServer::kill(int sig) {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
+  ::kill(pid_, sig);
   int status = 0;
   ::waitpid(pid_, &status, 0);
-  ::unlink(log_path_.c_str());
+  pid_ = -1;
+}
+
+std::string ChildServer::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace wh::test

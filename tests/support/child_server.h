@@ -19,6 +19,10 @@ class ChildServer {
   ChildServer& operator=(const ChildServer&) = delete;
 
   unsigned short port() const { return port_; }
+  // Sends `sig` (SIGKILL: no shutdown at all) and waits for the exit.
+  void kill(int sig);
+  // What the child has logged so far.
+  std::string log() const;
 
  private:
   pid_t pid_ = -1;

@@ -73,7 +73,8 @@ Config test_config(const std::string& db) {
   c.access_log = false;
   c.shutdown_grace = std::chrono::seconds(5);
   c.jwt_secret = "test-secret-0123456789-0123456789-0123456789";
-  c.currency_api_url.clear();  // no test reaches the real provider; currency tests point it at a fake
+  c.currency_api_url.clear();       // no test reaches the real provider; currency tests point it at a fake
+  c.cloudflare_purge_mode = "off";  // no purge worker; the purge tests turn it on against a fake API
   return c;
 }
 
