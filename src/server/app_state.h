@@ -8,9 +8,9 @@
 #include "cdn/purge_worker.h"
 #include "core/blocking.h"
 #include "core/config.h"
-#include "metrics/server_metrics.h"
 #include "currency/rate_refresher.h"
 #include "http/client.h"
+#include "metrics/server_metrics.h"
 #include "security/client_ip.h"
 #include "security/http_policy.h"
 #include "security/rate_limiter.h"
@@ -36,11 +36,9 @@ struct AppState {
   BlockingPool blocking;           // bcrypt and other CPU-heavy work (bounded queue)
   cache::Registry caches;          // the response caches (cache/instances.cc)
   metrics::ServerMetrics metrics;  // GET /metrics, per-route metrics, the cache hit-rate monitor
-  BlockingPool blocking;          // bcrypt and other CPU-heavy work (bounded queue)
-  cache::Registry caches;         // the response caches (cache/instances.cc)
-  http::OutboundClient outbound;  // every call to another service goes through it
-  currency::RateRefresher rates;  // its run() is started by App::start
-  cdn::PurgeWorker purge;         // the edge purge outbox: run() by App::start, stop() after the drain
+  http::OutboundClient outbound;   // every call to another service goes through it
+  currency::RateRefresher rates;   // its run() is started by App::start
+  cdn::PurgeWorker purge;          // the edge purge outbox: run() by App::start, stop() after the drain
 };
 
 }  // namespace wh::server
