@@ -19,6 +19,21 @@ std::string id_array(const std::vector<std::int64_t>& ids) {
   return out + "}";
 }
 
+// '{"a","b"}', a text[] parameter.
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char ch : items[i]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 std::string seconds_text(std::chrono::milliseconds d) {
   return std::to_string(static_cast<double>(d.count()) / 1000.0);
 }
@@ -71,6 +86,12 @@ Task<void> release_rows(db::Db& db, const std::vector<std::int64_t>& ids, const 
       " last_error = COALESCE($3, last_error) WHERE id = ANY($1::bigint[]) AND done_at IS NULL";
   db::Params params{id_array(ids), error != nullptr ? 1 : 0,
                     error != nullptr ? db::Param(*error) : db::Param(std::nullopt)};
+  co_await db.query(kSql, params);
+}
+
+Task<void> keep_tags(db::Db& db, std::int64_t id, const std::vector<std::string>& tags) {
+  constexpr const char* kSql = "UPDATE wh_purge_outbox SET tags = $2::text[] WHERE id = $1 AND done_at IS NULL";
+  db::Params params{static_cast<long long>(id), text_array(tags)};
   co_await db.query(kSql, params);
 }
 

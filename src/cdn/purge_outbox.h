@@ -35,6 +35,10 @@ Task<std::vector<double>> mark_done(db::Db& db, const std::vector<std::int64_t>&
 // attempts grow and `error` is kept as last_error.
 Task<void> release_rows(db::Db& db, const std::vector<std::int64_t>& ids, const std::string* error);
 
+// Replaces the tags of pending row `id` with `tags`: the rest of a row
+// whose other tags were purged already.
+Task<void> keep_tags(db::Db& db, std::int64_t id, const std::vector<std::string>& tags);
+
 // Deletes up to `limit` rows done more than `retention` ago; returns how many.
 Task<long> prune_done(db::Db& db, std::chrono::seconds retention, int limit);
 

@@ -47,50 +47,59 @@ std::string body_of(const PurgeCall& call, PurgeMode mode) {
   return boost::json::serialize(body);
 }
 
-// The plan for `rows` (valid tags only), the catalog tags replaced by
-// `catalog` when `whole_catalog`.
+// The plan for `rows` (refused tags need nothing), the catalog tags
+// replaced by `catalog` when `whole_catalog`.
 PurgePlan build(const std::vector<std::vector<std::string>>& rows, bool whole_catalog, const PlanOptions& o) {
   PurgePlan plan;
-  std::vector<std::vector<std::string>> row_items(rows.size());
+  // [row][tag] -> the items it stands for.
+  std::vector<std::vector<std::vector<std::string>>> items(rows.size());
   std::set<std::string> unmapped;
   bool everything = false;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     for (const auto& tag : rows[r]) {
-      auto items = items_of(tag, whole_catalog, o);
-      if (items.empty() && unmapped.insert(tag).second) plan.unmapped.push_back(tag);
-      for (auto& i : items) {
-        everything = everything || i == kEverything;
-        row_items[r].push_back(std::move(i));
-      }
+      auto& tag_items = items[r].emplace_back();
+      if (!valid_tag(tag)) continue;
+      tag_items = items_of(tag, whole_catalog, o);
+      if (tag_items.empty() && unmapped.insert(tag).second) plan.unmapped.push_back(tag);
+      for (const auto& i : tag_items) everything = everything || i == kEverything;
     }
   }
-  plan.row_needs.assign(rows.size(), -1);
+  std::unordered_map<std::string, int> call_of;
   if (everything) {
     // One call covers every row that needs anything.
     PurgeCall call;
     call.everything = true;
-    call.body = body_of(call, o.mode);
     plan.calls.push_back(std::move(call));
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      if (!row_items[r].empty()) plan.row_needs[r] = 0;
-    }
-    return plan;
-  }
-  // Items in order of first appearance (older rows first), `max_items` a call.
-  const std::size_t per_call = std::max<std::size_t>(1, o.max_items);
-  std::unordered_map<std::string, int> call_of;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    for (const auto& item : row_items[r]) {
-      auto [it, added] = call_of.try_emplace(item, 0);
-      if (added) {
-        if (plan.calls.empty() || plan.calls.back().items.size() >= per_call) plan.calls.emplace_back();
-        plan.calls.back().items.push_back(item);
-        it->second = static_cast<int>(plan.calls.size()) - 1;
+    for (const auto& row : items) {
+      for (const auto& tag_items : row) {
+        for (const auto& i : tag_items) call_of.emplace(i, 0);
       }
-      plan.row_needs[r] = std::max(plan.row_needs[r], it->second);
+    }
+  } else {
+    // Items in order of first appearance (older rows first), `max_items` a call.
+    const std::size_t per_call = std::max<std::size_t>(1, o.max_items);
+    for (const auto& row : items) {
+      for (const auto& tag_items : row) {
+        for (const auto& i : tag_items) {
+          if (call_of.count(i) != 0) continue;
+          if (plan.calls.empty() || plan.calls.back().items.size() >= per_call) plan.calls.emplace_back();
+          plan.calls.back().items.push_back(i);
+          call_of.emplace(i, static_cast<int>(plan.calls.size()) - 1);
+        }
+      }
     }
   }
   for (auto& call : plan.calls) call.body = body_of(call, o.mode);
+  plan.tag_needs.resize(rows.size());
+  plan.row_needs.assign(rows.size(), -1);
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (const auto& tag_items : items[r]) {
+      int needs = -1;
+      for (const auto& i : tag_items) needs = std::max(needs, call_of.at(i));
+      plan.tag_needs[r].push_back(needs);
+      plan.row_needs[r] = std::max(plan.row_needs[r], needs);
+    }
+  }
   return plan;
 }
 
@@ -133,24 +142,22 @@ std::vector<std::string> tag_urls(std::string_view tag, std::string_view base_ur
 }
 
 PurgePlan plan_purge(const std::vector<std::vector<std::string>>& rows, const PlanOptions& options) {
-  std::vector<std::vector<std::string>> valid(rows.size());
   std::vector<std::string> invalid;
   bool has_catalog = false, any_catalog_tag = false;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    for (const auto& tag : rows[r]) {
+  for (const auto& row : rows) {
+    for (const auto& tag : row) {
       if (!valid_tag(tag)) {
         invalid.push_back(tag);
         continue;
       }
       has_catalog = has_catalog || tag == tags::kCatalog;
       any_catalog_tag = any_catalog_tag || catalog_tag(tag);
-      valid[r].push_back(tag);
     }
   }
-  PurgePlan plan = build(valid, has_catalog, options);
+  PurgePlan plan = build(rows, has_catalog, options);
   if (options.collapse && !has_catalog && any_catalog_tag &&
       static_cast<long long>(plan.calls.size()) > options.calls_available) {
-    plan = build(valid, true, options);
+    plan = build(rows, true, options);
     plan.collapsed = true;
   }
   plan.invalid = std::move(invalid);

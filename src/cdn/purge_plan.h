@@ -51,6 +51,9 @@ struct PurgePlan {
   // sent in order, so the row is purged once that call and every earlier one
   // succeeded), or -1 when it needs none (only dropped or unmapped tags).
   std::vector<int> row_needs;
+  // Per input row and tag, the same for that one tag: a row cut short by
+  // the rate limit keeps only the tags still needing a call.
+  std::vector<std::vector<int>> tag_needs;
   std::vector<std::string> invalid;   // dropped tags
   std::vector<std::string> unmapped;  // urls mode: tags naming no URL
   bool collapsed = false;             // catalog tags were replaced by `catalog`

@@ -256,6 +256,7 @@ Task<PurgeWorker::CycleResult> PurgeWorker::cycle(db::WorkerLease& lease) {
   co_await mark_done(db, nothing_to_send);
 
   std::string error;
+  std::size_t sent = 0;  // calls that succeeded, in plan order
   if (!credentials_) {
     for (const auto& call : plan.calls) {
       log::info("cdn purge (no credentials, not sent): would purge", {{"body", call.body}});
@@ -267,7 +268,8 @@ Task<PurgeWorker::CycleResult> PurgeWorker::cycle(db::WorkerLease& lease) {
     const milliseconds call_timeout = std::min(config_.outbound_timeout, config_.purge_claim_timeout / 2);
     CloudflareZone zone{config_.cloudflare_api_base_url, config_.cloudflare_zone_id, config_.cloudflare_api_token};
     auto& client = services_.get<http::OutboundClient>();
-    for (std::size_t i = 0; i < plan.calls.size(); ++i) {
+    for (; sent < plan.calls.size(); ++sent) {
+      const std::size_t i = sent;
       bool still_held = co_await lease.keep();
       if (stopping_ || !still_held) break;
       if (Clock::now() - claimed_at + call_timeout > config_.purge_claim_timeout) break;
@@ -298,7 +300,15 @@ Task<PurgeWorker::CycleResult> PurgeWorker::cycle(db::WorkerLease& lease) {
 
   std::vector<std::int64_t> rest;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (!done[i]) rest.push_back(rows[i].id);
+    if (done[i]) continue;
+    rest.push_back(rows[i].id);
+    // Cut short by the rate limit or a failure: keep only what is not purged
+    // yet, so that the next cycle goes on where this one stopped.
+    std::vector<std::string> left;
+    for (std::size_t k = 0; k < row_tags[i].size(); ++k) {
+      if (plan.tag_needs[i][k] >= static_cast<int>(sent)) left.push_back(row_tags[i][k]);
+    }
+    if (left.size() < row_tags[i].size()) co_await keep_tags(db, rows[i].id, left);
   }
   co_await release_rows(db, rest, out.failed ? &error : nullptr);
   if (!rest.empty() && !out.failed) out.more = true;

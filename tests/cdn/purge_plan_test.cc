@@ -48,6 +48,7 @@ TEST(PurgePlan, ARowSpanningCallsNeedsTheLastOfThem) {
   auto plan = plan_purge(rows, o);
   ASSERT_EQ(plan.calls.size(), 2u);
   EXPECT_EQ(plan.row_needs, (std::vector<int>{1, 0}));
+  EXPECT_EQ(plan.tag_needs, (std::vector<std::vector<int>>{{0, 0, 1}, {0}}));
 }
 
 TEST(PurgePlan, CatalogCoversTheCatalogTagsButNotTheOthers) {
@@ -80,6 +81,7 @@ TEST(PurgePlan, RefusedTagsAreDroppedAndARowOfOnlyThoseNeedsNothing) {
   ASSERT_EQ(plan.calls.size(), 1u);
   EXPECT_EQ(plan.calls[0].items, (std::vector<std::string>{"ok"}));
   EXPECT_EQ(plan.row_needs, (std::vector<int>{0, -1}));
+  EXPECT_EQ(plan.tag_needs, (std::vector<std::vector<int>>{{-1, -1, 0}, {-1, -1}}));
   EXPECT_EQ(plan.invalid.size(), 4u);
   EXPECT_TRUE(valid_tag(std::string(1024, 'x')));
 }
