@@ -44,7 +44,23 @@ const std::vector<std::string> kVars = {"HOST",
                                         "CURRENCY_API_URL",
                                         "CURRENCY_API_KEY",
                                         "CURRENCY_REFRESH_MS",
-                                        "CURRENCY_RETRY_MS"};
+                                        "CURRENCY_RETRY_MS",
+                                        "WORKER_LEASE_TTL_MS",
+                                        "CLOUDFLARE_API_TOKEN",
+                                        "CLOUDFLARE_ZONE_ID",
+                                        "CLOUDFLARE_API_BASE_URL",
+                                        "CLOUDFLARE_PURGE_MODE",
+                                        "CLOUDFLARE_PUBLIC_BASE_URL",
+                                        "CLOUDFLARE_PURGE_RATE_PER_MIN",
+                                        "CLOUDFLARE_PURGE_BURST",
+                                        "CLOUDFLARE_PURGE_MAX_ITEMS",
+                                        "CLOUDFLARE_PURGE_COLLAPSE",
+                                        "CLOUDFLARE_PURGE_DELAY_MS",
+                                        "CLOUDFLARE_PURGE_POLL_MS",
+                                        "CLOUDFLARE_PURGE_RETRY_MS",
+                                        "CLOUDFLARE_PURGE_RETRY_MAX_MS",
+                                        "CLOUDFLARE_PURGE_CLAIM_TIMEOUT_MS",
+                                        "CLOUDFLARE_PURGE_RETENTION"};
 
 // Clears the variables for the test and restores the previous values after it.
 class ConfigTest : public ::testing::Test {
@@ -263,6 +279,28 @@ TEST(ConfigProduction, RateLimitsOffAreRefused) {
   c.trusted_proxies.clear();
   c.origin_secret.clear();
   EXPECT_EQ(c.production_problems().size(), 2u) << "every problem is reported at once";
+}
+
+TEST_F(ConfigTest, CloudflarePurgeDefaultsToTheFreePlanAndChecksTheMode) {
+  Config c = Config::from_env();
+  EXPECT_EQ(c.cloudflare_purge_mode, "tags");
+  EXPECT_EQ(c.cloudflare_api_base_url, "https://api.cloudflare.com/client/v4");
+  EXPECT_EQ(c.purge_rate_per_min, 5);
+  EXPECT_EQ(c.purge_burst, 25);
+  EXPECT_EQ(c.purge_max_items, 100);
+  EXPECT_EQ(c.purge_retention, std::chrono::seconds(7 * 86400));
+  EXPECT_EQ(c.worker_lease_ttl, std::chrono::milliseconds(30000));
+  set("CLOUDFLARE_API_BASE_URL", "http://127.0.0.1:9/client/v4/");
+  set("CLOUDFLARE_PURGE_RETENTION", "12h");
+  c = Config::from_env();
+  EXPECT_EQ(c.cloudflare_api_base_url, "http://127.0.0.1:9/client/v4");
+  EXPECT_EQ(c.purge_retention, std::chrono::seconds(12 * 3600));
+  expect_rejected("CLOUDFLARE_PURGE_MODE", "prefixes");
+  expect_rejected("CLOUDFLARE_PURGE_MAX_ITEMS", "0");
+  set("CLOUDFLARE_PURGE_MODE", "urls");
+  expect_rejected("CLOUDFLARE_PUBLIC_BASE_URL", "");
+  set("CLOUDFLARE_PUBLIC_BASE_URL", "https://api.example.com");
+  EXPECT_EQ(Config::from_env().cloudflare_public_base_url, "https://api.example.com");
 }
 
 }  // namespace
