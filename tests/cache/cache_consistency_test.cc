@@ -103,15 +103,21 @@ TEST(CacheThroughAnOutage, StaleIfErrorServesTheLastGoodBytesThenOneLoadWhenTheD
 
   std::vector<HttpResult> results(20);
   std::vector<std::thread> clients;
+  auto started = std::chrono::steady_clock::now();
   for (auto& r : results) clients.emplace_back([&] { r = HttpClient(app.port()).get(target); });
   for (auto& t : clients) t.join();
+  // The entry lives 200 ms: a burst slower than that (sanitizers, a loaded
+  // machine) may rightly load it once more per 200 ms, never once per client.
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const int loads_allowed = 1 + static_cast<int>(took.count() / 200);
   int statements = 0;
   for (const auto& r : results) {
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, good.body);
     statements += r.statements();
   }
-  EXPECT_LE(statements, 1) << "the returning database gets one load, not one per client";
+  EXPECT_LE(statements, loads_allowed)
+      << "the returning database gets one load per TTL, not one per client (burst took " << took.count() << " ms)";
 }
 
 }  // namespace
