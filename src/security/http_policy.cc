@@ -25,12 +25,22 @@ bool CorsPolicy::listed(std::string_view origin) const {
   return false;
 }
 
+namespace {
+constexpr std::string_view kExposeHeaders =
+    "X-Session-ID, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After";
+}  // namespace
+
 void CorsPolicy::decorate(std::string_view origin, http::Response& res) const {
   res.set_header("Access-Control-Allow-Origin", std::string(origin));
   if (listed(origin)) res.set_header("Access-Control-Allow-Credentials", "true");
-  res.set_header("Access-Control-Expose-Headers",
-                 "X-Session-ID, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After");
+  res.set_header("Access-Control-Expose-Headers", http::Bytes::literal(kExposeHeaders));
   res.set_header("Vary", "Origin");
+}
+
+void CorsPolicy::decorate_public(http::Response& res) {
+  res.set_header("Access-Control-Allow-Origin", http::Bytes::literal("*"));
+  res.erase_header("Access-Control-Allow-Credentials");
+  res.set_header("Access-Control-Expose-Headers", http::Bytes::literal(kExposeHeaders));
 }
 
 http::Response CorsPolicy::preflight(std::string_view origin) const {

@@ -67,9 +67,6 @@ std::optional<http::Response> MaintenanceStage::on_request(web::Context& ctx) {
   return std::nullopt;
 }
 
-void HeadersStage::on_response(web::Context& ctx, http::Response& res) {
-  if (!res.find_header("Cache-Control")) res.set_header("Cache-Control", http::Bytes::literal("private, no-store"));
-  add_security_headers(res, production_);
-}
+void HeadersStage::on_response(web::Context& ctx, http::Response& res) { add_security_headers(res, production_); }
 
 }  // namespace wh::security
