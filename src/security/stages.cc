@@ -8,7 +8,7 @@ namespace wh::security {
 namespace {
 
 bool is_health_path(std::string_view path) {
-  return path == "/api/health" || path == "/healthz" || path == "/readyz" || path == "/";
+  return path == "/api/health" || path == "/healthz" || path == "/readyz" || path == "/" || path == "/gateway-health";
 }
 
 // The old maintenance body: `error` is a string the frontend tests for.

@@ -232,8 +232,8 @@ TEST(HttpPolicyMaintenance, MaintenanceModeClosesTheShopButNotItsEssentials) {
   expect_security_headers(closed, false, "503");
 
   // What the storefront needs to show the maintenance page stays open.
-  for (const char* open :
-       {"/api/settings/public", "/api/products/categories", "/api/currency/rates", "/api/health", "/healthz"}) {
+  for (const char* open : {"/api/settings/public", "/api/products/categories", "/api/currency/rates", "/api/health",
+                           "/healthz", "/gateway-health"}) {
     auto r = s.get(open);
     EXPECT_EQ(r.status, 200) << open << ": " << r.body;
   }
