@@ -93,7 +93,8 @@ class EdgeRoutes : public AdminApi {
   }
 
   static void expect_public(const HttpResult& r, const Route& route, const std::string& what) {
-    const cache::EdgeTtl* ttl = cache::EdgePolicy(server_->config).ttl(route.cache->instance);
+    const cache::EdgePolicy policy(server_->config);
+    const cache::EdgeTtl* ttl = policy.ttl(route.cache->instance);
     ASSERT_NE(ttl, nullptr) << what;
     EXPECT_EQ(r.header("cache-control"), "public, max-age=" + std::to_string(ttl->browser.count())) << what;
     EXPECT_EQ(r.header("cloudflare-cdn-cache-control"),
@@ -119,7 +120,9 @@ TEST_F(EdgeRoutes, TheTableHasPublicAndPrivateRoutes) {
   EXPECT_GE(n, 10) << "the catalog, banners, settings and currency reads";
   EXPECT_GT(routes().size(), static_cast<std::size_t>(n) + 20);
   for (const auto& r : routes()) {
-    if (r.cache) EXPECT_EQ(r.method, "GET") << r.pattern << ": only reads are public";
+    if (r.cache) {
+      EXPECT_EQ(r.method, "GET") << r.pattern << ": only reads are public";
+    }
   }
 }
 
