@@ -197,7 +197,7 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
     bhttp::response<bhttp::string_body> res{status, 11};
     res.set(bhttp::field::content_type, "application/json; charset=utf-8");
     res.set(bhttp::field::connection, "close");
-    res.set(bhttp::field::cache_control, "no-store");
+    res.set(bhttp::field::cache_control, "private, no-store");
     res.body() = protocol_error_body(status);
     res.prepare_payload();
     stream.expires_after(std::chrono::seconds(5));
