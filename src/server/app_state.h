@@ -7,9 +7,9 @@
 #include "cache/registry.h"
 #include "core/blocking.h"
 #include "core/config.h"
-#include "metrics/server_metrics.h"
 #include "currency/rate_refresher.h"
 #include "http/client.h"
+#include "metrics/server_metrics.h"
 #include "security/client_ip.h"
 #include "security/http_policy.h"
 #include "security/rate_limiter.h"
@@ -35,10 +35,8 @@ struct AppState {
   BlockingPool blocking;           // bcrypt and other CPU-heavy work (bounded queue)
   cache::Registry caches;          // the response caches (cache/instances.cc)
   metrics::ServerMetrics metrics;  // GET /metrics, per-route metrics, the cache hit-rate monitor
-  BlockingPool blocking;          // bcrypt and other CPU-heavy work (bounded queue)
-  cache::Registry caches;         // the response caches (cache/instances.cc)
-  http::OutboundClient outbound;  // every call to another service goes through it
-  currency::RateRefresher rates;  // its run() is started by App::start
+  http::OutboundClient outbound;   // every call to another service goes through it
+  currency::RateRefresher rates;   // its run() is started by App::start
 };
 
 }  // namespace wh::server
