@@ -44,6 +44,8 @@ std::optional<std::string> QueryReader::money(std::string_view name) {
     errors_.add(std::string(name), "\"" + std::string(name) + "\" must be a non-negative amount like 150 or 99.50");
     return std::nullopt;
   }
+  std::size_t int_digits = std::min(v->find('.'), v->size());
+  std::size_t frac_digits = int_digits < v->size() ? v->size() - int_digits - 1 : 0;
   std::string_view whole = v->substr(0, int_digits);
   while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
   std::string fraction = frac_digits > 0 ? std::string(v->substr(int_digits + 1)) : std::string();
