@@ -74,9 +74,6 @@ test("X-Client-IP is the shopper's CF-Connecting-IP, whatever the client sent", 
 
   await get(edge, "/api/cart", { ...forged, "cf-connecting-ip": SHOPPER_IP });
   assert.equal(legacy.last().headers["x-client-ip"], SHOPPER_IP);
-
-  await get(edge, "/api/banners", forged); // no CF-Connecting-IP: no client IP at all
-  assert.equal(cpp.last().headers["x-client-ip"], undefined);
 });
 
 test("the origin secret reaches the C++ origin, which refuses requests without it", { skip }, async () => {
@@ -110,7 +107,7 @@ test("the old gateway's x-forwarded-auth passes through and the origin authentic
   const token = await login("customer1@example.com", "Customer@123");
   const me = await get(edge, "/api/auth/me", { "x-forwarded-auth": `Bearer ${token}` });
   assert.equal(me.status, 200);
-  assert.equal(me.json.data.user?.email ?? me.json.data.email, "customer1@example.com");
+  assert.equal(me.json.data.user.email, "customer1@example.com");
 
   await get(edge, "/api/auth/me", { "x-forwarded-auth": `Bearer ${token}`, authorization: "Bearer hf_platform" });
   assert.equal(cpp.last().headers["x-forwarded-auth"], `Bearer ${token}`);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { decide, matchRoute, parsePrefixes } from "../dist/route_table.js";
-import { originRequest } from "../dist/origin_request.js";
+import { originHeaders, originRequest } from "../dist/origin_request.js";
 
 const env = { CPP_ORIGIN: "https://cpp.test/", LEGACY_ORIGIN: "https://legacy.test", ORIGIN_SECRET: "s3cret" };
 const all = parsePrefixes(undefined);
@@ -46,4 +46,12 @@ test("nothing else is fetched cacheable", () => {
   assert.equal(plan("POST", "/api/auth/login").init.cf, undefined);
   assert.equal(plan("GET", "/api/cart").init.cf, undefined);
   assert.equal(plan("GET", "/api/currency/convert?to=USD&amount=1").init.cf, undefined);
+});
+
+test("without CF-Connecting-IP no client address reaches the origin", () => {
+  const r = req("GET", "/api/banners", { "x-client-ip": "198.51.100.1", "x-forwarded-for": "198.51.100.2" });
+  const h = originHeaders(r, decide(r, all), env);
+  assert.equal(h.get("x-client-ip"), null);
+  assert.equal(h.get("x-forwarded-for"), null);
+  assert.equal(h.get("x-origin-secret"), "s3cret");
 });
