@@ -44,7 +44,7 @@ class Router {
   // nullptr when nothing matches.
   const Route* match(const http::Request& req, Context& ctx) const;
   std::size_t size() const { return routes_.size(); }
-  // Every registered route, most specific first.
+  // Every route, most specific first (the order match() tries them in).
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
