@@ -6,6 +6,7 @@
 source "$(dirname "$0")/scripts/common.sh"
 
 ensure_packages
+ensure_node
 PROMTOOL="$(ensure_promtool)"
 log "building (tests, ASan/UBSan)"
 build "$ROOT/build/test" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DWH_SANITIZE=ON -DWH_BUILD_TESTS=ON

@@ -31,6 +31,17 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# ensure_node: Node.js >= 18 and npm for the edge Worker's tests (edge/). Uses
+# the machine's node when it is recent enough, else installs Debian's nodejs
+# and npm (bookworm: Node 18; edge/package-lock.json pins versions that run
+# on 18 and 20).
+ensure_node() {
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  if [ "$major" -ge 18 ] && command -v npm >/dev/null 2>&1; then return 0; fi
+  ensure_packages nodejs npm
+}
+
 # ensure_promtool: prints the path of Prometheus' promtool (tests check the
 # /metrics output with it). Uses one on PATH, else extracts only the binary
 # from Debian's `prometheus` package into build/tools: installing the package

@@ -9,6 +9,9 @@
 #include "db/migrations.h"
 #include "db/seed.h"
 #include "server/app.h"
+#include "server/route_table.h"
+#include "server/routes.h"
+#include "web/router.h"
 
 namespace {
 
@@ -21,6 +24,7 @@ Usage:
       --products N    (default 1000)   --categories N (default 12)
       --customers N   (default 50)     --orders N     (default 400)
       --force         seed even if products already exist
+  wighaven routes                Print the route table as JSON (for the edge Worker)
   wighaven --help                Show this help
 
 Configuration comes from environment variables (see README.md):
@@ -112,6 +116,12 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   try {
+    if (std::strcmp(argv[1], "routes") == 0) {  // needs no configuration
+      wh::web::Router router;
+      wh::server::register_routes(router);
+      std::fputs(wh::server::routes_json(router).c_str(), stdout);
+      return 0;
+    }
     wh::Config config = wh::Config::from_env();
     std::string cmd = argv[1];
     if (cmd == "serve") {

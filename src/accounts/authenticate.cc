@@ -26,8 +26,9 @@ std::optional<std::string> bearer(std::optional<std::string_view> h) {
 
 std::optional<std::string> extract_token(const http::Request& req) {
   if (auto t = req.header("x-auth-token"); t && !t->empty()) return std::string(*t);
-  if (auto t = bearer(req.header("authorization"))) return t;
-  return bearer(req.header("x-forwarded-auth"));
+  // Before Authorization: behind a gateway, Authorization is the platform's token.
+  if (auto t = bearer(req.header("x-forwarded-auth"))) return t;
+  return bearer(req.header("authorization"));
 }
 
 Task<std::optional<Principal>> load_principal(web::Context& ctx, const std::string& user_id) {

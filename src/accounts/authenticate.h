@@ -15,8 +15,10 @@
 
 namespace wh::accounts {
 
-// x-auth-token, then Authorization: Bearer, then x-forwarded-auth: Bearer
-// (set by the Cloudflare Worker gateway).
+// x-auth-token, then x-forwarded-auth: Bearer, then Authorization: Bearer,
+// as the old backend: a gateway moves the client's Authorization to
+// x-forwarded-auth and puts its platform token (e.g. the Hugging Face
+// Space's) in Authorization.
 std::optional<std::string> extract_token(const http::Request& req);
 
 // Fills ctx.auth when the request carries a token.

@@ -45,8 +45,8 @@ void apply_overrides(Policy& p, std::map<std::string, long long>& left) {
 }  // namespace
 
 void register_instances(Registry& registry, const Config& config) {
-  std::vector<Policy> all{policy(instance::kProductLists, minutes(5), seconds(30), 64 * kMiB),
-                          policy(instance::kProductDetail, minutes(10), seconds(30), 32 * kMiB),
+  std::vector<Policy> all{policy(instance::kProductLists, minutes(5), seconds(30), 256 * kMiB),
+                          policy(instance::kProductDetail, minutes(10), seconds(30), 64 * kMiB),
                           policy(instance::kCategories, minutes(30), seconds(60), 4 * kMiB),
                           policy(instance::kBanners, seconds(60), seconds(10), 1 * kMiB),
                           policy(instance::kSettings, minutes(10), seconds(30), 1 * kMiB),

@@ -58,8 +58,7 @@ Entry to_entry(http::Response res, std::vector<std::string> tags) {
   e.body = std::string(res.body.view());
   e.content_type = std::string(res.content_type.view());
   e.tags = std::move(tags);
-  const std::string hash = sha256_hex(e.body).substr(0, 32);
-  e.etag = etag_for(hash, "");
+  e.etag = strong_etag(e.body);
   if (e.status == 200 && e.body.size() >= kCompressMinBytes) {
     e.gzip = gzip(e.body);
     e.brotli = brotli(e.body);
@@ -154,6 +153,8 @@ void add_stats(db::QueryStats& to, const db::QueryStats& from) {
 }
 
 }  // namespace
+
+std::string strong_etag(std::string_view body) { return etag_for(sha256_hex(body).substr(0, 32), ""); }
 
 Task<std::optional<http::Response>> ResponseCacheStage::on_request_async(web::Context& ctx) {
   if (ctx.req.method != "GET" && ctx.req.method != "HEAD") co_return std::nullopt;

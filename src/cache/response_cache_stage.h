@@ -22,6 +22,10 @@
 
 namespace wh::cache {
 
+// The strong ETag of an uncompressed body, `"<hash>"`, as the stage sends
+// it (the gzip and brotli copies add -gz / -br).
+std::string strong_etag(std::string_view body);
+
 class ResponseCacheStage : public web::Stage {
  public:
   ResponseCacheStage(Registry& registry, const web::Router& router) : registry_(registry), router_(router) {}

@@ -131,6 +131,16 @@ Config Config::from_env() {
     c.cache_overrides[n] = env_int(n.c_str(), 0, 0, 1LL << 40);
   }
   c.frontend_url = env_str("FRONTEND_URL", c.frontend_url);
+  auto age = [](const char* name, std::chrono::seconds fallback) {
+    return std::chrono::seconds(env_int(name, fallback.count(), 0, 365LL * 86400));
+  };
+  c.browser_max_age = age("EDGE_BROWSER_MAX_AGE_S", c.browser_max_age);
+  c.edge_catalog_max_age = age("EDGE_CATALOG_MAX_AGE_S", c.edge_catalog_max_age);
+  c.edge_settings_max_age = age("EDGE_SETTINGS_MAX_AGE_S", c.edge_settings_max_age);
+  c.edge_banners_max_age = age("EDGE_BANNERS_MAX_AGE_S", c.edge_banners_max_age);
+  c.edge_currency_max_age = age("EDGE_CURRENCY_MAX_AGE_S", c.edge_currency_max_age);
+  c.edge_swr = age("EDGE_STALE_WHILE_REVALIDATE_S", c.edge_swr);
+  c.edge_sie = age("EDGE_STALE_IF_ERROR_S", c.edge_sie);
 
   c.database_url = env_str("DATABASE_URL", "");
   c.db_pool_size = static_cast<int>(env_int("DB_POOL_SIZE", 6, 1, 200));

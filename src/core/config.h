@@ -26,6 +26,15 @@ struct Config {
   // overrides of a response cache's policy, by variable name.
   std::map<std::string, long long> cache_overrides;
   std::string frontend_url = "http://localhost:5173";  // FRONTEND_URL
+  // Browser and Cloudflare caching of the public reads (cache/edge_headers.h).
+  // Edge freshness comes from purges; the max-ages bound what a lost purge costs.
+  std::chrono::seconds browser_max_age{60};          // EDGE_BROWSER_MAX_AGE_S: a browser cannot be purged
+  std::chrono::seconds edge_catalog_max_age{86400};  // EDGE_CATALOG_MAX_AGE_S: products and categories
+  std::chrono::seconds edge_settings_max_age{600};   // EDGE_SETTINGS_MAX_AGE_S
+  std::chrono::seconds edge_banners_max_age{60};     // EDGE_BANNERS_MAX_AGE_S: banners start and end by date
+  std::chrono::seconds edge_currency_max_age{3600};  // EDGE_CURRENCY_MAX_AGE_S
+  std::chrono::seconds edge_swr{60};                 // EDGE_STALE_WHILE_REVALIDATE_S
+  std::chrono::seconds edge_sie{86400};              // EDGE_STALE_IF_ERROR_S: 0 opts out
 
   // Database
   std::string database_url;                              // DATABASE_URL

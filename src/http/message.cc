@@ -43,6 +43,10 @@ std::optional<std::string_view> Response::find_header(std::string_view name) con
   return std::nullopt;
 }
 
+void Response::erase_header(std::string_view name) {
+  std::erase_if(headers, [&](const Header& h) { return same_name(h.name.view(), name); });
+}
+
 Response Response::json(Bytes body, int status) {
   Response r;
   r.status = status;

@@ -89,6 +89,8 @@ struct Response {
   void set_header(HeaderName name, Bytes value);
   // The header's value, or nullopt when absent.
   std::optional<std::string_view> find_header(std::string_view name) const;
+  // Removes every header of that name (case-insensitive).
+  void erase_header(std::string_view name);
 
   // A JSON response whose body is already serialised.
   static Response json(Bytes body, int status = 200);

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -13,6 +14,7 @@
 
 #include "core/ids.h"
 #include "core/log.h"
+#include "http/response_head.h"
 
 namespace wh::http {
 namespace asio = boost::asio;
@@ -45,8 +47,6 @@ const char* protocol_error_body(bhttp::status status) {
       return R"({"success":false,"error":{"type":"BadRequestError","message":"Malformed HTTP request"}})";
   }
 }
-
-beast::string_view to_beast(std::string_view v) { return {v.data(), v.size()}; }
 
 bool valid_request_id(std::string_view v) {
   if (v.empty() || v.size() > 64) return false;
@@ -149,6 +149,14 @@ void Server::untrack(const std::shared_ptr<Session>& s) {
 
 Task<void> Server::accept_loop() {
   auto& acc = acceptor_->acceptor;
+  auto start_session = [this](tcp::socket socket) {
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto session = std::make_shared<Session>(std::move(socket));
+    track(session);
+    asio::co_spawn(session->stream.get_executor(), serve(session),
+                   [this, session](const std::exception_ptr&) { untrack(session); });
+  };
   for (;;) {
     auto [ec, socket] = co_await acc.async_accept(asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
     if (ec) {
@@ -159,12 +167,16 @@ Task<void> Server::accept_loop() {
       co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
     }
-    boost::system::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
-    auto session = std::make_shared<Session>(std::move(socket));
-    track(session);
-    asio::co_spawn(session->stream.get_executor(), serve(session),
-                   [this, session](const std::exception_ptr&) { untrack(session); });
+    start_session(std::move(socket));
+    // Take what else is already queued in the backlog now: one accept per
+    // trip through the scheduler's queue would leave connections of a burst
+    // (1000 shoppers at once) unanswered for seconds behind ready requests.
+    acc.non_blocking(true, ec);
+    for (int more = 0; more < 256 && !ec; ++more) {
+      tcp::socket next(asio::make_strand(io_));
+      acc.accept(next, ec);
+      if (!ec) start_session(std::move(next));
+    }
   }
 }
 
@@ -185,7 +197,7 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
     bhttp::response<bhttp::string_body> res{status, 11};
     res.set(bhttp::field::content_type, "application/json; charset=utf-8");
     res.set(bhttp::field::connection, "close");
-    res.set(bhttp::field::cache_control, "no-store");
+    res.set(bhttp::field::cache_control, "private, no-store");
     res.body() = protocol_error_body(status);
     res.prepare_payload();
     stream.expires_after(std::chrono::seconds(5));
@@ -252,18 +264,15 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
 
     Response res = co_await handler_(req);
 
-    // The body is written from where it lies (a cached response's shared
-    // bytes included): `res` outlives the write.
-    bhttp::response<bhttp::span_body<const char>> out{static_cast<bhttp::status>(res.status), in.version()};
-    out.set(bhttp::field::content_type, to_beast(res.content_type.view()));
-    for (const auto& h : res.headers) out.insert(to_beast(h.name.view()), to_beast(h.value.view()));
-    out.set("X-Request-Id", req.request_id);
+    // The head is one string; the body is written from where it lies (a
+    // cached response's shared bytes included): `res` outlives the write.
     keep_alive = keep_alive && !draining_;
-    out.keep_alive(keep_alive);
-    out.content_length(res.body.size());
-    if (!head) out.body() = {res.body.view().data(), res.body.size()};
+    HeadOptions head_options{in.version(), keep_alive, req.request_id, res.body.size()};
+    std::string head_bytes = serialize_head(res, head_options);
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_bytes),
+                                              asio::buffer(res.body.view().data(), head ? 0 : res.body.size())};
     stream.expires_after(options_.read_timeout);
-    auto [wec, wn] = co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
+    auto [wec, wn] = co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
     if (wec || !keep_alive) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);

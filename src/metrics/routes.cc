@@ -40,7 +40,6 @@ std::string_view bearer_token(const http::Request& req) {
 }
 
 void authorize_scrape(Context& ctx) {
-  ctx.add_header("Cache-Control", http::Bytes::literal("no-store"));
   const std::string& expected = ctx.config().metrics_token;
   std::string_view token = bearer_token(ctx.req);
   if (!expected.empty() && !token.empty() && constant_time_equal(token, expected)) return;

@@ -133,7 +133,14 @@ bool has_origin_secret(const http::Request& req, const ClientIpPolicy& policy) {
 
 std::string resolve_client_ip(const http::Request& req, const ClientIpPolicy& policy) {
   auto peer = normalize_ip(req.peer_ip).value_or(req.peer_ip);
-  if (!policy.trusted.contains(peer) && !has_origin_secret(req, policy)) return peer;
+  const bool secret = has_origin_secret(req, policy);
+  if (secret) {
+    // Our Worker's subrequest: CF-Connecting-IP names the Worker, X-Client-IP the shopper.
+    if (auto xci = req.header("x-client-ip")) {
+      if (auto ip = normalize_ip(*xci)) return *ip;
+    }
+  }
+  if (!secret && !policy.trusted.contains(peer)) return peer;
   if (auto cf = req.header("cf-connecting-ip")) {
     if (auto ip = normalize_ip(*cf)) return *ip;
   }

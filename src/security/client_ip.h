@@ -2,6 +2,9 @@
 // only when the TCP peer is a trusted proxy (Cloudflare's ranges by default)
 // or the request carries the configured origin secret; otherwise anyone could
 // spoof them on a direct hit to the origin, and the socket peer is the client.
+// X-Client-IP, set by our Cloudflare Worker (whose subrequests carry the
+// Worker's own CF-Connecting-IP), is believed only with the origin secret,
+// and then before the others.
 #pragma once
 #include <array>
 #include <optional>

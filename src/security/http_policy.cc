@@ -25,12 +25,22 @@ bool CorsPolicy::listed(std::string_view origin) const {
   return false;
 }
 
+namespace {
+constexpr std::string_view kExposeHeaders =
+    "X-Session-ID, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After";
+}  // namespace
+
 void CorsPolicy::decorate(std::string_view origin, http::Response& res) const {
   res.set_header("Access-Control-Allow-Origin", std::string(origin));
   if (listed(origin)) res.set_header("Access-Control-Allow-Credentials", "true");
-  res.set_header("Access-Control-Expose-Headers",
-                 "X-Session-ID, X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After");
+  res.set_header("Access-Control-Expose-Headers", http::Bytes::literal(kExposeHeaders));
   res.set_header("Vary", "Origin");
+}
+
+void CorsPolicy::decorate_public(http::Response& res) {
+  res.set_header("Access-Control-Allow-Origin", http::Bytes::literal("*"));
+  res.erase_header("Access-Control-Allow-Credentials");
+  res.set_header("Access-Control-Expose-Headers", http::Bytes::literal(kExposeHeaders));
 }
 
 http::Response CorsPolicy::preflight(std::string_view origin) const {
@@ -73,7 +83,7 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 bool maintenance_exempt(std::string_view path) {
   for (std::string_view exact :
        {"/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/me", "/api/settings/public", "/api/cart",
-        "/api/products/categories", "/healthz", "/readyz", "/"}) {
+        "/api/products/categories", "/healthz", "/readyz", "/gateway-health", "/"}) {
     if (path == exact) return true;
   }
   for (std::string_view prefix : {"/api/currency", "/api/health", "/api/super-admin", "/api/admin"}) {
@@ -83,8 +93,8 @@ bool maintenance_exempt(std::string_view path) {
 }
 
 bool general_limit_exempt(std::string_view path) {
-  return path == "/api/health" || path == "/healthz" || path == "/readyz" || starts_with(path, "/api/admin") ||
-         starts_with(path, "/api/super-admin");
+  return path == "/api/health" || path == "/healthz" || path == "/readyz" || path == "/gateway-health" ||
+         starts_with(path, "/api/admin") || starts_with(path, "/api/super-admin");
 }
 
 std::vector<http::BodyLimit> body_limits() { return {{"/api/admin/products/bulk-upload", upload::kCsvFormBytes}}; }

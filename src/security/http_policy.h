@@ -27,6 +27,10 @@ class CorsPolicy {
   bool listed(std::string_view origin) const;
   // Headers for an actual response to an allowed origin.
   void decorate(std::string_view origin, http::Response& res) const;
+  // Headers for a public read cached at the edge, alike for every caller
+  // (Cloudflare ignores Vary: Origin): any origin may read it, without
+  // credentials, which the frontend never sends (tokens go in headers).
+  static void decorate_public(http::Response& res);
   // The answer to a preflight (OPTIONS with Access-Control-Request-Method).
   http::Response preflight(std::string_view origin) const;
 

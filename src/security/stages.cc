@@ -8,7 +8,7 @@ namespace wh::security {
 namespace {
 
 bool is_health_path(std::string_view path) {
-  return path == "/api/health" || path == "/healthz" || path == "/readyz" || path == "/";
+  return path == "/api/health" || path == "/healthz" || path == "/readyz" || path == "/" || path == "/gateway-health";
 }
 
 // The old maintenance body: `error` is a string the frontend tests for.
@@ -67,9 +67,6 @@ std::optional<http::Response> MaintenanceStage::on_request(web::Context& ctx) {
   return std::nullopt;
 }
 
-void HeadersStage::on_response(web::Context& ctx, http::Response& res) {
-  if (!res.find_header("Cache-Control")) res.set_header("Cache-Control", http::Bytes::literal("private, no-store"));
-  add_security_headers(res, production_);
-}
+void HeadersStage::on_response(web::Context& ctx, http::Response& res) { add_security_headers(res, production_); }
 
 }  // namespace wh::security

@@ -68,8 +68,8 @@ class MaintenanceStage final : public web::Stage {
   const SiteState& site_;
 };
 
-// Security headers on every response, and `Cache-Control: private, no-store`
-// on any response that did not choose its own caching.
+// Security headers on every response (the caching headers are
+// cache/edge_headers.h's).
 class HeadersStage final : public web::Stage {
  public:
   explicit HeadersStage(bool production) : production_(production) {}

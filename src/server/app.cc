@@ -122,6 +122,7 @@ void App::start() {
 unsigned short App::port() const { return impl_->server.port(); }
 web::Services& App::services() { return impl_->services; }
 AppState& App::state() { return impl_->state; }
+const web::Router& App::router() const { return impl_->router; }
 int App::threads() const { return impl_->threads; }
 
 void App::stop() {

@@ -5,6 +5,7 @@
 
 #include "core/config.h"
 #include "server/app_state.h"
+#include "web/router.h"
 #include "web/services.h"
 
 namespace wh::server {
@@ -23,6 +24,8 @@ class App {
   void wait_for_signal();
   web::Services& services();
   AppState& state();
+  // The route table (registered before start()).
+  const web::Router& router() const;
   int threads() const;
 
  private:

@@ -4,6 +4,7 @@
 
 #include "accounts/auth_routes.h"
 #include "accounts/authenticate.h"
+#include "cache/edge_headers.h"
 #include "cache/response_cache_stage.h"
 #include "catalog/admin_bulk_upload.h"
 #include "catalog/admin_categories.h"
@@ -30,6 +31,8 @@ void register_routes(web::Router& router) {
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {
+  // First, so that its on_response runs last: the caching headers' final word.
+  pipeline.add(std::make_unique<cache::EdgeHeadersStage>(state.config, router));
   pipeline.add(std::make_unique<security::ClientIpStage>(state.client_ip));
   pipeline.add(std::make_unique<security::BlockListStage>(state.site));
   pipeline.add(std::make_unique<security::CorsStage>(state.cors));

@@ -79,6 +79,13 @@ Task<http::Response> api_info(web::Context&) {
       {"success", true}, {"message", "WigHaven API"}, {"version", WH_VERSION}, {"endpoints", std::move(endpoints)}}));
 }
 
+// GET /gateway-health: the old gateway Worker's keep-alive (its cron);
+// answered without the database, as the old backend did.
+Task<http::Response> gateway_health(web::Context&) {
+  co_return http::Response::json(
+      json::serialize(json::object{{"status", "ok"}, {"timestamp", iso_now()}, {"service", "wighaven-backend"}}));
+}
+
 }  // namespace
 
 void register_routes(web::Router& router) {
@@ -87,6 +94,7 @@ void register_routes(web::Router& router) {
   router.add("GET", "/api/health", health);
   router.add("GET", "/healthz", healthz);
   router.add("GET", "/readyz", readyz);
+  router.add("GET", "/gateway-health", gateway_health);
 }
 
 }  // namespace wh::system

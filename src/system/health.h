@@ -1,5 +1,6 @@
 // Liveness and readiness: GET /api/health (old shape, with a DB check),
-// /healthz (process up) and /readyz (database reachable).
+// /healthz (process up), /readyz (database reachable) and /gateway-health
+// (the old gateway Worker's keep-alive, no database work).
 #pragma once
 #include "web/router.h"
 

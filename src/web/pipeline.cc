@@ -73,8 +73,9 @@ Task<http::Response> Pipeline::handle(http::Request& req) const {
     failure = e.what();
     res = error_response(ApiError(500, "InternalServerError", "An unexpected error occurred"));
   }
-  for (auto it = stages_.rbegin(); it != stages_.rend(); ++it) (*it)->on_response(ctx, res);
+  // The handler's extra headers first: the stages' on_response have the last word.
   for (auto& h : ctx.extra_headers) res.set_header(h.name, std::move(h.value));
+  for (auto it = stages_.rbegin(); it != stages_.rend(); ++it) (*it)->on_response(ctx, res);
   if (services_.config.debug_headers) {
     res.set_header("X-DB-Statements", std::to_string(ctx.stats.statements));
     res.set_header("X-DB-Round-Trips", std::to_string(ctx.stats.round_trips));

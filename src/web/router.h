@@ -44,6 +44,8 @@ class Router {
   // nullptr when nothing matches.
   const Route* match(const http::Request& req, Context& ctx) const;
   std::size_t size() const { return routes_.size(); }
+  // Every route, most specific first (the order match() tries them in).
+  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;

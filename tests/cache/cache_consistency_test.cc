@@ -1,5 +1,6 @@
 // The response caches across processes and through a database outage: a
-// change seen by another running instance within a second, stale-if-error
+// change (an admin write on one instance, or SQL from outside) seen by
+// another running instance within a second, stale-if-error
 // while the database is gone, and one load (not a stampede) when it returns.
 #include <gtest/gtest.h>
 
@@ -7,6 +8,7 @@
 #include <functional>
 #include <thread>
 
+#include "accounts/auth_test_support.h"
 #include "support/child_server.h"
 #include "support/http_client.h"
 #include "support/test_env.h"
@@ -46,6 +48,25 @@ TEST(CacheAcrossProcesses, AChangeIsSeenByAnotherRunningInstanceWithinASecond) {
   }
 }
 
+TEST(CacheAcrossProcesses, AnAdminWriteOnOneInstanceIsSeenByTheOtherWithinASecond) {
+  auth::AuthServer a;  // instance A, in this process
+  ChildServer b(a.db_name());
+  auto admin = a.tokens(auth::kAdminEmail, auth::kAdminPassword).first;
+  auto id = a.q("SELECT id FROM products WHERE is_active ORDER BY created_at DESC, id LIMIT 1");
+  const std::string target = "/api/products/" + id;
+  for (unsigned short port : {a.port(), b.port()}) {
+    HttpClient(port).get(target);
+    EXPECT_EQ(HttpClient(port).get(target).header("x-cache"), "HIT");
+  }
+  auto write = HttpClient(a.port()).request("PATCH", "/api/admin/products/" + id, R"({"name":"Renamed On Instance A"})",
+                                            auth::bearer(admin));
+  ASSERT_EQ(write.status, 200) << write.body;
+  EXPECT_TRUE(has(HttpClient(a.port()).get(target).body, "Renamed On Instance A")) << "read-your-writes on A";
+  EXPECT_TRUE(within_a_second(b.port(), target, [](const std::string& body) {
+    return has(body, "Renamed On Instance A");
+  })) << "instance B";
+}
+
 TEST(CacheThroughAnOutage, StaleIfErrorServesTheLastGoodBytesThenOneLoadWhenTheDatabaseReturns) {
   ScratchDb db;
   auto config = test_config(db.name());
@@ -82,15 +103,21 @@ TEST(CacheThroughAnOutage, StaleIfErrorServesTheLastGoodBytesThenOneLoadWhenTheD
 
   std::vector<HttpResult> results(20);
   std::vector<std::thread> clients;
+  auto started = std::chrono::steady_clock::now();
   for (auto& r : results) clients.emplace_back([&] { r = HttpClient(app.port()).get(target); });
   for (auto& t : clients) t.join();
+  // The entry lives 200 ms: a burst slower than that (sanitizers, a loaded
+  // machine) may rightly load it once more per 200 ms, never once per client.
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const int loads_allowed = 1 + static_cast<int>(took.count() / 200);
   int statements = 0;
   for (const auto& r : results) {
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, good.body);
     statements += r.statements();
   }
-  EXPECT_LE(statements, 1) << "the returning database gets one load, not one per client";
+  EXPECT_LE(statements, loads_allowed)
+      << "the returning database gets one load per TTL, not one per client (burst took " << took.count() << " ms)";
 }
 
 }  // namespace

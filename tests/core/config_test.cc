@@ -60,7 +60,14 @@ const std::vector<std::string> kVars = {"HOST",
                                         "CLOUDFLARE_PURGE_RETRY_MS",
                                         "CLOUDFLARE_PURGE_RETRY_MAX_MS",
                                         "CLOUDFLARE_PURGE_CLAIM_TIMEOUT_MS",
-                                        "CLOUDFLARE_PURGE_RETENTION"};
+                                        "CLOUDFLARE_PURGE_RETENTION",
+                                        "EDGE_BROWSER_MAX_AGE_S",
+                                        "EDGE_CATALOG_MAX_AGE_S",
+                                        "EDGE_SETTINGS_MAX_AGE_S",
+                                        "EDGE_BANNERS_MAX_AGE_S",
+                                        "EDGE_CURRENCY_MAX_AGE_S",
+                                        "EDGE_STALE_WHILE_REVALIDATE_S",
+                                        "EDGE_STALE_IF_ERROR_S"};
 
 // Clears the variables for the test and restores the previous values after it.
 class ConfigTest : public ::testing::Test {
@@ -121,6 +128,29 @@ TEST_F(ConfigTest, DefaultsWhenNothingIsSet) {
   EXPECT_EQ(c.db_statement_timeout, std::chrono::milliseconds(5000));
   EXPECT_EQ(c.db_connect_retries, 4);
   EXPECT_EQ(c.jwt_secret, "");
+}
+
+TEST_F(ConfigTest, EdgeCachingAgesHaveDefaultsAndOverrides) {
+  using std::chrono::seconds;
+  struct Age {
+    const char* var;
+    seconds Config::*field;
+    long long fallback, value;
+  };
+  const std::vector<Age> ages = {{"EDGE_BROWSER_MAX_AGE_S", &Config::browser_max_age, 60, 0},
+                                 {"EDGE_CATALOG_MAX_AGE_S", &Config::edge_catalog_max_age, 86400, 7200},
+                                 {"EDGE_SETTINGS_MAX_AGE_S", &Config::edge_settings_max_age, 600, 30},
+                                 {"EDGE_BANNERS_MAX_AGE_S", &Config::edge_banners_max_age, 60, 15},
+                                 {"EDGE_CURRENCY_MAX_AGE_S", &Config::edge_currency_max_age, 3600, 900},
+                                 {"EDGE_STALE_WHILE_REVALIDATE_S", &Config::edge_swr, 60, 5},
+                                 {"EDGE_STALE_IF_ERROR_S", &Config::edge_sie, 86400, 0}};
+  Config defaults = Config::from_env();
+  for (const auto& a : ages) EXPECT_EQ(defaults.*a.field, seconds(a.fallback)) << a.var;
+  for (const auto& a : ages) set(a.var, std::to_string(a.value).c_str());
+  Config c = Config::from_env();
+  for (const auto& a : ages) EXPECT_EQ(c.*a.field, seconds(a.value)) << a.var;
+  expect_rejected("EDGE_CATALOG_MAX_AGE_S", "-1");
+  expect_rejected("EDGE_BROWSER_MAX_AGE_S", "1m");
 }
 
 TEST_F(ConfigTest, ReadsValuesFromTheEnvironment) {

@@ -86,7 +86,8 @@ TEST_F(RateRefreshTest, FreshRatesAreNotFetchedAndARefreshShowsOnTheNextRead) {
   make_rates_fresh();
   provider_.reply(FakeReply::json(kGoodAnswer));
   start(config());
-  EXPECT_DOUBLE_EQ(usd(), 0.082);  // the seeded rate; a cache may now hold it
+  EXPECT_DOUBLE_EQ(usd(), 0.082);  // the seeded rate, now in the currency cache
+  EXPECT_EQ(HttpClient(app_->port()).get("/api/currency/rates").header("x-cache"), "HIT");
   std::this_thread::sleep_for(milliseconds(200));
   EXPECT_EQ(provider_.request_count(), 0u) << "fresh rates were fetched again";
 

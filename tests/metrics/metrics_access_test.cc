@@ -61,7 +61,6 @@ TEST(MetricsAccessTest, LoopbackPeerAndClientMayScrapeWithoutAToken) {
     auto r = s.get(ip, ip);
     EXPECT_EQ(r.status, 200) << ip;
     EXPECT_EQ(r.content_type.view(), "text/plain; version=0.0.4; charset=utf-8");
-    EXPECT_EQ(r.find_header("Cache-Control"), std::optional<std::string_view>("no-store"));
     EXPECT_NE(r.body.view().find("# TYPE wh_http_requests_total counter"), std::string_view::npos);
   }
 }
@@ -71,7 +70,6 @@ TEST(MetricsAccessTest, WithoutATokenConfiguredOtherClientsGet403) {
   auto remote = s.get("203.0.113.7", "203.0.113.7");
   EXPECT_EQ(remote.status, 403);
   EXPECT_EQ(error_type(remote), "ForbiddenError");
-  EXPECT_EQ(remote.find_header("Cache-Control"), std::optional<std::string_view>("no-store"));
   // A proxy on loopback forwarding a remote client is not loopback.
   EXPECT_EQ(s.get("127.0.0.1", "203.0.113.7").status, 403);
   EXPECT_EQ(s.get("203.0.113.7", "127.0.0.1").status, 403);

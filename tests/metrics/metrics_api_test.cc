@@ -50,7 +50,7 @@ std::string scrape(AuthServer& s) {
   auto r = s.get("/metrics");
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
-  EXPECT_EQ(r.header("cache-control"), "no-store");
+  EXPECT_EQ(r.header("cache-control"), "private, no-store");
   return r.body;
 }
 

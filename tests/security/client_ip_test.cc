@@ -243,6 +243,31 @@ TEST(ClientIpResolve, OriginSecretMakesHeadersTrusted) {
   EXPECT_EQ(resolve_client_ip(with(""), none), "198.51.100.1");
 }
 
+TEST(ClientIpResolve, XClientIpIsBelievedOnlyWithTheOriginSecret) {
+  // Our Worker: its subrequest comes from Cloudflare with the Worker's own
+  // CF-Connecting-IP; it names the shopper in X-Client-IP.
+  auto p = proxies("10.0.0.0/8", "s3cret");
+  auto from = [](const std::string& peer, const std::string& secret, const std::string& xci) {
+    Headers h{{"CF-Connecting-IP", "2a06:98c0:3600::103"}, {"X-Forwarded-For", "198.51.100.7"}};
+    if (!secret.empty()) h.emplace_back("X-Origin-Secret", secret);
+    if (!xci.empty()) h.emplace_back("X-Client-IP", xci);
+    return request_from(peer, h);
+  };
+  EXPECT_EQ(resolve_client_ip(from("10.0.0.2", "s3cret", "203.0.113.9"), p), "203.0.113.9") << "preferred";
+  EXPECT_EQ(resolve_client_ip(from("198.51.100.1", "s3cret", "::ffff:203.0.113.9"), p), "203.0.113.9");
+  EXPECT_EQ(resolve_client_ip(from("10.0.0.2", "s3cret", "2001:DB8::9"), p), "2001:db8::9");
+  // Without the secret (or with a wrong one), anyone could have written it.
+  EXPECT_EQ(resolve_client_ip(from("10.0.0.2", "", "203.0.113.9"), p), "2a06:98c0:3600::103");
+  EXPECT_EQ(resolve_client_ip(from("10.0.0.2", "s3creT", "203.0.113.9"), p), "2a06:98c0:3600::103");
+  EXPECT_EQ(resolve_client_ip(from("198.51.100.1", "wrong", "203.0.113.9"), p), "198.51.100.1");
+  // With the secret but no usable X-Client-IP: the usual headers.
+  EXPECT_EQ(resolve_client_ip(from("10.0.0.2", "s3cret", "junk"), p), "2a06:98c0:3600::103");
+  EXPECT_EQ(resolve_client_ip(from("10.0.0.2", "s3cret", ""), p), "2a06:98c0:3600::103");
+  // No secret configured: X-Client-IP means nothing, even from a trusted proxy.
+  auto none = proxies("10.0.0.0/8");
+  EXPECT_EQ(resolve_client_ip(from("10.0.0.2", "", "203.0.113.9"), none), "2a06:98c0:3600::103");
+}
+
 // ---- client networks (rate-limit keys) and the block list -----------------------------------
 
 TEST(ClientNetwork, Ipv4IsTheAddressIpv6IsItsNetwork) {
@@ -437,6 +462,23 @@ TEST(ClientIpHttp, OriginSecretLetsTheEdgeNameTheClient) {
   EXPECT_EQ(s.get("/api/banners", a).status, 200);
   EXPECT_EQ(s.get("/api/banners", b).status, 200);
   EXPECT_EQ(s.get("/api/banners", a).status, 429);
+}
+
+TEST(ClientIpHttp, TheWorkersXClientIpGivesEachShopperItsOwnBucket) {
+  // Every Worker subrequest has the same CF-Connecting-IP; X-Client-IP with
+  // the secret tells the shoppers apart.
+  AuthServer s;
+  s.config.origin_secret = "s3cret";
+  s.config.rate_limit_max = 1;
+  auto via_worker = [](const std::string& shopper) {
+    return Headers{
+        {"x-origin-secret", "s3cret"}, {"CF-Connecting-IP", "2a06:98c0:3600::103"}, {"X-Client-IP", shopper}};
+  };
+  EXPECT_EQ(s.get("/api/banners", via_worker("203.0.113.1")).status, 200);
+  EXPECT_EQ(s.get("/api/banners", via_worker("203.0.113.2")).status, 200);
+  EXPECT_EQ(s.get("/api/banners", via_worker("203.0.113.1")).status, 429);
+  // A forged X-Client-IP without the secret is refused by the lock-down.
+  EXPECT_EQ(s.get("/api/banners", {{"X-Client-IP", "203.0.113.3"}}).status, 403);
 }
 
 }  // namespace
