@@ -1,5 +1,7 @@
 #include "web/query_params.h"
 
+#include "core/money.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -40,19 +42,14 @@ int QueryReader::integer(std::string_view name, int fallback, int max) {
 std::optional<std::string> QueryReader::money(std::string_view name) {
   auto v = single(name);
   if (!v) return std::nullopt;
-  if (!money_text(*v)) {
+  auto amount = parse_cedis(*v);
+  if (!amount) {
     errors_.add(std::string(name), "\"" + std::string(name) + "\" must be a non-negative amount like 150 or 99.50");
     return std::nullopt;
   }
-  std::size_t int_digits = std::min(v->find('.'), v->size());
-  std::size_t frac_digits = int_digits < v->size() ? v->size() - int_digits - 1 : 0;
-  std::string_view whole = v->substr(0, int_digits);
-  while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
-  std::string fraction = frac_digits > 0 ? std::string(v->substr(int_digits + 1)) : std::string();
-  fraction.resize(2, '0');
-  std::string amount = std::string(whole) + "." + fraction;
-  record(name, amount);
-  return amount;
+  std::string text = cedis_text(*amount);
+  record(name, text);
+  return text;
 }
 
 std::optional<bool> QueryReader::boolean(std::string_view name) {
@@ -94,17 +91,7 @@ std::string QueryReader::choice(std::string_view name, const std::vector<std::st
   return std::string(fallback);
 }
 
-bool money_text(std::string_view v) {
-  std::size_t i = 0, int_digits = 0, frac_digits = 0;
-  while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i, ++int_digits;
-  bool ok = int_digits > 0 && int_digits <= 8;
-  if (ok && i < v.size() && v[i] == '.') {
-    ++i;
-    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i, ++frac_digits;
-    ok = frac_digits >= 1 && frac_digits <= 2;
-  }
-  return ok && i == v.size();
-}
+bool money_text(std::string_view v) { return parse_cedis(v).has_value(); }
 
 bool valid_utf8(std::string_view s) {
   auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
