@@ -109,7 +109,10 @@ test("the old gateway's x-forwarded-auth passes through and the origin authentic
   assert.equal(me.status, 200);
   assert.equal(me.json.data.user.email, "customer1@example.com");
 
-  await get(edge, "/api/auth/me", { "x-forwarded-auth": `Bearer ${token}`, authorization: "Bearer hf_platform" });
+  // Behind the Space's platform token the origin still authenticates the shopper.
+  const behind = await get(edge, "/api/auth/me", { "x-forwarded-auth": `Bearer ${token}`, authorization: "Bearer hf_platform" });
+  assert.equal(behind.status, 200);
+  assert.equal(behind.json.data.user.email, "customer1@example.com");
   assert.equal(cpp.last().headers["x-forwarded-auth"], `Bearer ${token}`);
   assert.equal(cpp.last().headers.authorization, "Bearer hf_platform");
 });
