@@ -131,6 +131,9 @@ void Server::start() {
   acc.set_option(asio::socket_base::reuse_address(true));
   acc.bind(ep);
   acc.listen(4096);
+  // The accept loop drains the backlog with synchronous accepts, which must
+  // return would_block instead of waiting once it is empty.
+  acc.non_blocking(true);
   port_ = acc.local_endpoint().port();
   asio::co_spawn(acc.get_executor(), accept_loop(), asio::detached);
 }
@@ -171,7 +174,6 @@ Task<void> Server::accept_loop() {
     // Take what else is already queued in the backlog now: one accept per
     // trip through the scheduler's queue would leave connections of a burst
     // (1000 shoppers at once) unanswered for seconds behind ready requests.
-    acc.non_blocking(true, ec);
     for (int more = 0; more < 256 && !ec; ++more) {
       tcp::socket next(asio::make_strand(io_));
       acc.accept(next, ec);

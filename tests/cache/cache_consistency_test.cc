@@ -70,7 +70,7 @@ TEST(CacheAcrossProcesses, AnAdminWriteOnOneInstanceIsSeenByTheOtherWithinASecon
 TEST(CacheThroughAnOutage, StaleIfErrorServesTheLastGoodBytesThenOneLoadWhenTheDatabaseReturns) {
   ScratchDb db;
   auto config = test_config(db.name());
-  config.cache_overrides["CACHE_PRODUCT_DETAIL_TTL_MS"] = 200;
+  config.cache_overrides["CACHE_PRODUCT_DETAIL_TTL_MS"] = 1000;
   config.cache_overrides["CACHE_PRODUCT_DETAIL_SWR_MS"] = 0;
   config.db_connect_timeout = std::chrono::milliseconds(500);
   RunningApp app(config);
@@ -83,7 +83,7 @@ TEST(CacheThroughAnOutage, StaleIfErrorServesTheLastGoodBytesThenOneLoadWhenTheD
   // The database goes away: no new connection, every session killed.
   sql("postgres", "ALTER DATABASE " + db.name() + " WITH ALLOW_CONNECTIONS false");
   sql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() + "'");
-  std::this_thread::sleep_for(300ms);  // past the TTL
+  std::this_thread::sleep_for(1100ms);  // past the TTL
 
   auto stale = HttpClient(app.port()).get(target);
   EXPECT_EQ(stale.status, 200);
@@ -99,17 +99,18 @@ TEST(CacheThroughAnOutage, StaleIfErrorServesTheLastGoodBytesThenOneLoadWhenTheD
          std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(50ms);
   }
-  std::this_thread::sleep_for(300ms);  // whatever was loaded meanwhile is past its TTL again
+  std::this_thread::sleep_for(1100ms);  // whatever was loaded meanwhile is past its TTL again
 
   std::vector<HttpResult> results(20);
   std::vector<std::thread> clients;
   auto started = std::chrono::steady_clock::now();
   for (auto& r : results) clients.emplace_back([&] { r = HttpClient(app.port()).get(target); });
   for (auto& t : clients) t.join();
-  // The entry lives 200 ms: a burst slower than that (sanitizers, a loaded
-  // machine) may rightly load it once more per 200 ms, never once per client.
+  // The entry lives 1 s, longer than the burst takes even under sanitizers on
+  // a loaded machine; a slower burst may rightly load it once more per second,
+  // never once per client.
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  const int loads_allowed = 1 + static_cast<int>(took.count() / 200);
+  const int loads_allowed = 1 + static_cast<int>(took.count() / 1000);
   int statements = 0;
   for (const auto& r : results) {
     EXPECT_EQ(r.status, 200);
