@@ -1,12 +1,26 @@
 // POST /api/orders: the old request and response shapes, validation, the
 // reservation, the coupon and what each Paystack outcome leads to.
-#include <regex>
-
 #include "orders/orders_fixture.h"
 #include "support/json_checks.h"
 
 namespace wh::test {
 namespace {
+
+// `s` has the shape of `pattern`: 'd' a digit, 'X' an upper-case hex digit,
+// 'h' a lower-case hex digit or '-', anything else itself.
+bool shaped(const std::string& s, const std::string& pattern) {
+  if (s.size() != pattern.size()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool ok = pattern[i] == 'd'   ? std::isdigit(static_cast<unsigned char>(c)) != 0
+              : pattern[i] == 'X' ? std::isdigit(static_cast<unsigned char>(c)) != 0 || (c >= 'A' && c <= 'F')
+              : pattern[i] == 'h'
+                  ? std::isdigit(static_cast<unsigned char>(c)) != 0 || (c >= 'a' && c <= 'f') || c == '-'
+                  : c == pattern[i];
+    if (!ok) return false;
+  }
+  return true;
+}
 
 using Checkout = OrdersApi;
 
@@ -25,9 +39,9 @@ TEST_F(Checkout, GuestOrderHasTheOldShapeReservesStockAndClearsTheCart) {
     EXPECT_TRUE(order.contains(k)) << k;
   }
   std::string number(order.at("order_number").as_string());
-  EXPECT_TRUE(std::regex_match(number, std::regex("ORD-\\d{8}-[0-9A-F]{6}"))) << number;
+  EXPECT_TRUE(shaped(number, "ORD-dddddddd-XXXXXX")) << number;
   std::string ref(order.at("paystack_reference").as_string());
-  EXPECT_TRUE(std::regex_match(ref, std::regex("ref_\\d{13}_[0-9a-f-]{9}"))) << ref;
+  EXPECT_TRUE(shaped(ref, "ref_ddddddddddddd_hhhhhhhhh")) << ref;
   EXPECT_EQ(order.at("status"), "pending");
   EXPECT_EQ(order.at("payment_status"), "pending");
   EXPECT_TRUE(is_iso_time(order.at("created_at")));
