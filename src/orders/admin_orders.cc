@@ -5,6 +5,7 @@
 
 #include "accounts/authenticate.h"
 #include "accounts/validation.h"
+#include "core/json_text.h"
 #include "core/log.h"
 #include "orders/order_access.h"
 #include "orders/order_json.h"
@@ -58,8 +59,8 @@ Task<http::Response> list_orders(web::Context& ctx) {
   static const std::string sql = list_sql();
   db::Params params{status_p, pay_p, search, limit, static_cast<long long>(page - 1) * limit, page};
   auto r = co_await ctx.db().query(sql, std::move(params));
-  co_return http::Response::json(R"({"success":true,"data":)" + std::string(r.get(0, 0)) +
-                                 ",\"pagination\":" + std::string(r.get(0, 1)) + "}");
+  co_return http::Response::json(R"({"success":true,"data":)" + compact_json(r.get(0, 0)) +
+                                 ",\"pagination\":" + compact_json(r.get(0, 1)) + "}");
 }
 
 // ---- export -------------------------------------------------------------

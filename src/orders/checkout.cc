@@ -14,6 +14,7 @@
 #include "commerce/totals.h"
 #include "core/crypto.h"
 #include "core/ids.h"
+#include "core/json_text.h"
 #include "core/log.h"
 #include "core/money.h"
 #include "orders/checkout_input.h"
@@ -234,7 +235,7 @@ Task<Placed> place(web::Context& ctx, const commerce::CartKey& key, const Checko
                       json::serialize(reserve),
                       coupon_id};
     auto r = co_await tx.query(kPlaceSql, std::move(params));
-    placed.order_json = std::string(r.get(0, 0));
+    placed.order_json = compact_json(r.get(0, 0));
   });
   co_return placed;
 }

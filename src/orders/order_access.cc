@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "accounts/validation.h"
+#include "core/json_text.h"
 #include "orders/order_json.h"
 
 namespace wh::orders {
@@ -30,7 +31,7 @@ Task<OrderRow> load_order(web::Context& ctx, std::string_view key, bool or_id) {
   o.status = std::string(r.get(0, 3));
   o.payment_status = std::string(r.get(0, 4));
   o.reference = std::string(r.get(0, 5));
-  o.json = std::string(r.get(0, 6));
+  o.json = compact_json(r.get(0, 6));
   co_return o;
 }
 

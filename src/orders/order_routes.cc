@@ -4,6 +4,7 @@
 
 #include "accounts/authenticate.h"
 #include "accounts/validation.h"
+#include "core/json_text.h"
 #include "orders/admin_orders.h"
 #include "orders/checkout.h"
 #include "orders/order_access.h"
@@ -57,7 +58,7 @@ Task<http::Response> my_orders(web::Context& ctx) {
   if (status != "all") status_param = status;
   db::Params params{user.id, status_param, limit, static_cast<long long>(page - 1) * limit, page};
   auto r = co_await ctx.db().query(sql, std::move(params));
-  co_return http::Response::json(R"({"success":true,"data":)" + std::string(r.get(0, 0)) + "}");
+  co_return http::Response::json(R"({"success":true,"data":)" + compact_json(r.get(0, 0)) + "}");
 }
 
 constexpr const char* kCancelReleasedSql =
