@@ -143,10 +143,10 @@ Task<http::Response> export_orders(web::Context& ctx) {
 // ---- status -------------------------------------------------------------
 
 constexpr const char* kSetStatusSql =
-    "UPDATE orders SET status = $2, updated_at = " WH_ORDERS_NOW
-    ", shipped_at = CASE WHEN $2 = 'shipped' THEN COALESCE(shipped_at, " WH_ORDERS_NOW
+    "UPDATE orders SET status = $2::text, updated_at = " WH_ORDERS_NOW
+    ", shipped_at = CASE WHEN $2::text = 'shipped' THEN COALESCE(shipped_at, " WH_ORDERS_NOW
     ") ELSE shipped_at END"
-    ", delivered_at = CASE WHEN $2 = 'delivered' THEN COALESCE(delivered_at, " WH_ORDERS_NOW
+    ", delivered_at = CASE WHEN $2::text = 'delivered' THEN COALESCE(delivered_at, " WH_ORDERS_NOW
     ") ELSE delivered_at END"
     " WHERE id = $1 AND status = $3 RETURNING id";
 

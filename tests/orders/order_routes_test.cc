@@ -219,7 +219,8 @@ TEST_F(Orders, AdminListSearchesFiltersAndCaps) {
   EXPECT_LE(r.statements(), 1);
   auto pending = call("GET", "/api/admin/orders?status=pending&limit=100", nullptr, admin_);
   ASSERT_EQ(pending.status, 200);
-  for (const auto& o : pending.json().at("data").as_array()) EXPECT_EQ(o.at("status"), "pending");
+  auto pending_body = pending.json();
+  for (const auto& o : pending_body.at("data").as_array()) EXPECT_EQ(o.at("status"), "pending");
   EXPECT_EQ(call("GET", "/api/admin/orders?limit=500", nullptr, admin_).status, 400);
   EXPECT_EQ(call("GET", "/api/admin/orders", nullptr, customer_).status, 403);
 }
