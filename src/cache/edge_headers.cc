@@ -48,9 +48,9 @@ std::optional<std::string> cache_tag_header(const std::vector<std::string>& tags
 }
 
 EdgePolicy::EdgePolicy(const Config& c) {
-  auto add = [&](std::string_view instance, std::chrono::seconds edge) {
+  auto add = [&](std::string_view instance, std::chrono::seconds edge, std::chrono::seconds swr) {
     Class k;
-    k.ttl = EdgeTtl{std::min(c.browser_max_age, edge), edge, c.edge_swr, c.edge_sie};
+    k.ttl = EdgeTtl{std::min(c.browser_max_age, edge), edge, swr, c.edge_sie};
     k.cache_control = std::make_shared<const std::string>("public, max-age=" + std::to_string(k.ttl.browser.count()));
     k.edge_control =
         std::make_shared<const std::string>("public, max-age=" + std::to_string(edge.count()) +
@@ -58,12 +58,15 @@ EdgePolicy::EdgePolicy(const Config& c) {
                                             ", stale-if-error=" + std::to_string(k.ttl.sie.count()));
     classes_.emplace(std::string(instance), std::move(k));
   };
-  add(instance::kProductLists, c.edge_catalog_max_age);
-  add(instance::kProductDetail, c.edge_catalog_max_age);
-  add(instance::kCategories, c.edge_catalog_max_age);
-  add(instance::kBanners, c.edge_banners_max_age);
-  add(instance::kSettings, c.edge_settings_max_age);
-  add(instance::kCurrency, c.edge_currency_max_age);
+  // Lists are not purged when only stock changes (migration 0010): their
+  // stock may lag by at most kListStockLag at the edge too.
+  add(instance::kProductLists, std::min(c.edge_catalog_max_age, kListStockLag - kListStockSwr),
+      std::min(c.edge_swr, kListStockSwr));
+  add(instance::kProductDetail, c.edge_catalog_max_age, c.edge_swr);
+  add(instance::kCategories, c.edge_catalog_max_age, c.edge_swr);
+  add(instance::kBanners, c.edge_banners_max_age, c.edge_swr);
+  add(instance::kSettings, c.edge_settings_max_age, c.edge_swr);
+  add(instance::kCurrency, c.edge_currency_max_age, c.edge_swr);
 }
 
 const EdgeTtl* EdgePolicy::ttl(std::string_view instance) const {

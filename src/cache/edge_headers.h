@@ -50,6 +50,11 @@ struct EdgeTtl {
 // Cloudflare's limits on Cache-Tag: the whole value at most 16 KB, one tag
 // at most 1024 characters (longer ones cannot be purged), printable ASCII
 // without spaces or commas.
+// Product lists at the edge: stock-only changes do not purge them
+// (migration 0010), so their max-age + stale-while-revalidate stay within
+// this bound (docs/caching.md).
+inline constexpr std::chrono::seconds kListStockLag{60};
+inline constexpr std::chrono::seconds kListStockSwr{15};
 inline constexpr std::size_t kMaxCacheTagHeaderBytes = 16 * 1024;
 inline constexpr std::size_t kMaxCacheTagBytes = 1024;
 

@@ -45,7 +45,9 @@ void apply_overrides(Policy& p, std::map<std::string, long long>& left) {
 }  // namespace
 
 void register_instances(Registry& registry, const Config& config) {
-  std::vector<Policy> all{policy(instance::kProductLists, minutes(5), seconds(30), 256 * kMiB),
+  // Lists: a checkout's stock change invalidates only the product's own
+  // entries (migration 0010), so list stock may lag by TTL + SWR <= 60 s.
+  std::vector<Policy> all{policy(instance::kProductLists, seconds(45), seconds(15), 256 * kMiB),
                           policy(instance::kProductDetail, minutes(10), seconds(30), 64 * kMiB),
                           policy(instance::kCategories, minutes(30), seconds(60), 4 * kMiB),
                           policy(instance::kBanners, seconds(60), seconds(10), 1 * kMiB),

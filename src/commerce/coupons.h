@@ -33,11 +33,12 @@ inline constexpr const char* kCouponByCodeSql =
     " FROM discount_codes WHERE upper(code) = upper($1)";
 
 // How many orders of one customer used the code: $1 = code, $2 = user id
-// (or NULL), $3 = customer e-mail (or NULL). Cancelled and failed orders do
-// not count.
+// (or NULL), $3 = customer e-mail (or NULL). Cancelled orders and orders
+// whose payment failed (a refused charge gave the use back) do not count.
 inline constexpr const char* kCustomerCouponUsesSql =
     "SELECT count(*) FROM orders WHERE upper(coupon_code) = upper($1)"
-    " AND (user_id = $2 OR lower(customer_email) = lower($3)) AND status NOT IN ('cancelled', 'failed')";
+    " AND (user_id = $2 OR lower(customer_email) = lower($3)) AND status NOT IN ('cancelled', 'failed')"
+    " AND payment_status <> 'failed'";
 
 Coupon coupon_from_row(const db::Result& r, int row);
 

@@ -107,6 +107,22 @@ void read_purge(Config& c) {
   c.purge_retention = env_duration("CLOUDFLARE_PURGE_RETENTION", c.purge_retention);
 }
 
+// Paystack and the checkout.
+void read_payments(Config& c) {
+  c.paystack_base_url = env_str("PAYSTACK_BASE_URL", c.paystack_base_url);
+  while (!c.paystack_base_url.empty() && c.paystack_base_url.back() == '/') c.paystack_base_url.pop_back();
+  if (c.paystack_base_url.rfind("http://", 0) != 0 && c.paystack_base_url.rfind("https://", 0) != 0) {
+    throw std::runtime_error("PAYSTACK_BASE_URL must be an http(s) URL");
+  }
+  c.paystack_secret_key = env_str("PAYSTACK_SECRET_KEY", "");
+  c.paystack_timeout = env_ms("PAYSTACK_TIMEOUT_MS", c.paystack_timeout, 100, 120000);
+  c.paystack_verify_retry = env_ms("PAYSTACK_VERIFY_RETRY_MS", c.paystack_verify_retry, 10, 3600000);
+  c.paystack_verify_attempts =
+      static_cast<int>(env_int("PAYSTACK_VERIFY_ATTEMPTS", c.paystack_verify_attempts, 1, 100));
+  c.checkout_dedupe_window = std::chrono::seconds(env_int("CHECKOUT_DEDUPE_WINDOW_S", 10, 0, 3600));
+  c.idempotency_key_ttl = std::chrono::seconds(env_int("IDEMPOTENCY_KEY_TTL_S", 86400, 60, 30 * 86400));
+}
+
 }  // namespace
 
 Config Config::from_env() {
@@ -183,6 +199,7 @@ Config Config::from_env() {
       std::chrono::milliseconds(env_int("CURRENCY_REFRESH_MS", c.currency_refresh.count(), 1000, 30LL * 86400 * 1000));
   c.currency_retry = std::chrono::milliseconds(env_int("CURRENCY_RETRY_MS", 60000, 100, 86400LL * 1000));
   read_purge(c);
+  read_payments(c);
   return c;
 }
 

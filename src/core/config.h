@@ -105,6 +105,16 @@ struct Config {
   std::chrono::milliseconds purge_claim_timeout{60000};  // CLOUDFLARE_PURGE_CLAIM_TIMEOUT_MS: a dead worker's rows
   std::chrono::seconds purge_retention{7 * 86400};       // CLOUDFLARE_PURGE_RETENTION: done rows kept (7d, 12h, 3600)
 
+  // Paystack (payments/paystack_client.h, orders/checkout.h). Without the
+  // secret key, checkout answers 503 before creating an order.
+  std::string paystack_base_url = "https://api.paystack.co";  // PAYSTACK_BASE_URL
+  std::string paystack_secret_key;                            // PAYSTACK_SECRET_KEY
+  std::chrono::milliseconds paystack_timeout{20000};          // PAYSTACK_TIMEOUT_MS: one charge, verify or refund call
+  std::chrono::milliseconds paystack_verify_retry{2000};      // PAYSTACK_VERIFY_RETRY_MS: first background verify retry
+  int paystack_verify_attempts = 8;                 // PAYSTACK_VERIFY_ATTEMPTS: background verifies (doubling)
+  std::chrono::seconds checkout_dedupe_window{10};  // CHECKOUT_DEDUPE_WINDOW_S: same cart+body = same order
+  std::chrono::seconds idempotency_key_ttl{86400};  // IDEMPOTENCY_KEY_TTL_S: an Idempotency-Key is kept
+
   // Reads the environment; throws std::runtime_error naming the bad variable.
   static Config from_env();
   bool production() const { return node_env == "production"; }

@@ -48,6 +48,7 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
       blocking(config.bcrypt_threads, static_cast<std::size_t>(config.bcrypt_queue)),
       metrics(services, caches),
       outbound(ex, outbound_options(config)),
+      paystack(outbound, config),
       rates(services),
       purge(services, metrics.registry, std::move(ex)) {
   services.provide(auth);
@@ -58,6 +59,7 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
   services.provide(caches);
   services.provide(metrics);
   services.provide(outbound);
+  services.provide(paystack);
 }
 
 }  // namespace wh::server

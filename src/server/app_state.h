@@ -11,6 +11,7 @@
 #include "currency/rate_refresher.h"
 #include "http/client.h"
 #include "metrics/server_metrics.h"
+#include "payments/paystack_client.h"
 #include "security/client_ip.h"
 #include "security/http_policy.h"
 #include "security/rate_limiter.h"
@@ -33,12 +34,13 @@ struct AppState {
   security::RatePolicy general_limit;  // RATE_LIMIT_MAX_REQUESTS per IP per 15 min
   security::ClientIpPolicy client_ip;
   security::CorsPolicy cors;
-  BlockingPool blocking;           // bcrypt and other CPU-heavy work (bounded queue)
-  cache::Registry caches;          // the response caches (cache/instances.cc)
-  metrics::ServerMetrics metrics;  // GET /metrics, per-route metrics, the cache hit-rate monitor
-  http::OutboundClient outbound;   // every call to another service goes through it
-  currency::RateRefresher rates;   // its run() is started by App::start
-  cdn::PurgeWorker purge;          // the edge purge outbox: run() by App::start, stop() after the drain
+  BlockingPool blocking;              // bcrypt and other CPU-heavy work (bounded queue)
+  cache::Registry caches;             // the response caches (cache/instances.cc)
+  metrics::ServerMetrics metrics;     // GET /metrics, per-route metrics, the cache hit-rate monitor
+  http::OutboundClient outbound;      // every call to another service goes through it
+  payments::PaystackClient paystack;  // charges, verifies and refunds (through `outbound`)
+  currency::RateRefresher rates;      // its run() is started by App::start
+  cdn::PurgeWorker purge;             // the edge purge outbox: run() by App::start, stop() after the drain
 };
 
 }  // namespace wh::server

@@ -13,6 +13,7 @@
 #include "content/admin_banners.h"
 #include "content/admin_settings.h"
 #include "metrics/routes.h"
+#include "orders/order_routes.h"
 #include "security/stages.h"
 #include "system/health.h"
 
@@ -28,6 +29,7 @@ void register_routes(web::Router& router) {
   catalog::register_admin_category_routes(router);
   content::register_admin_banner_routes(router);
   content::register_admin_setting_routes(router);
+  orders::register_routes(router);
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {

@@ -63,11 +63,15 @@ TEST(EdgePolicy, ClassesFollowTheConfiguration) {
   c.edge_swr = seconds(15);
   c.edge_sie = seconds(600);
   EdgePolicy p(c);
-  for (auto name : {instance::kProductLists, instance::kProductDetail, instance::kCategories}) {
+  for (auto name : {instance::kProductDetail, instance::kCategories}) {
     ASSERT_NE(p.ttl(name), nullptr) << name;
     EXPECT_EQ(p.ttl(name)->edge, seconds(7200)) << name;
     EXPECT_EQ(p.ttl(name)->browser, seconds(90)) << name;
   }
+  // Lists: stock-only changes do not purge them, so their stock lags <= 60 s.
+  EXPECT_EQ(p.ttl(instance::kProductLists)->edge, seconds(45));
+  EXPECT_EQ(p.ttl(instance::kProductLists)->browser, seconds(45));
+  EXPECT_EQ(p.ttl(instance::kProductLists)->swr, seconds(15));
   EXPECT_EQ(p.ttl(instance::kSettings)->edge, seconds(300));
   EXPECT_EQ(p.ttl(instance::kCurrency)->edge, seconds(1800));
   EXPECT_EQ(p.ttl(instance::kBanners)->edge, seconds(30));

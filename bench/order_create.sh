@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Load benchmark of order creation (POST /api/orders, guest checkouts) with a
+# fake Paystack answering in 0 ms and in 300 ms.
+#
+#   bench/order_create.sh [connections=1000] [duration=20s]
+#
+# Every request checks out its own pre-made one-line guest cart (one variant
+# with plenty of stock: the row lock of that variant is the contention
+# point). Prints p50/p99, errors and the most connections the server's
+# database held (pg_stat_activity, sampled every 100 ms; it must never exceed
+# DB_POOL_SIZE + the change listener). Goals (issue 9): p99 < 50 ms plus the
+# provider's latency, 0 errors.
+# shellcheck source=scripts/common.sh
+source "$(dirname "$0")/../scripts/common.sh"
+FAKE_PORT="$(free_port)"
+export PAYSTACK_SECRET_KEY=sk_bench PAYSTACK_BASE_URL="http://127.0.0.1:$FAKE_PORT" CHECKOUT_DEDUPE_WINDOW_S=0
+export OUTBOUND_MAX_PER_HOST="${OUTBOUND_MAX_PER_HOST:-1000}" DB_ACQUIRE_TIMEOUT_MS="${DB_ACQUIRE_TIMEOUT_MS:-10000}"
+BENCH_DB="${BENCH_DB:-wh_bench_orders}"
+BENCH_SEED_ARGS="${BENCH_SEED_ARGS:---products 300 --categories 12 --customers 20 --orders 150}"
+FAKE_PID=""
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+
+run_case() {
+  local latency="$1"
+  [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
+  python3 "$ROOT/bench/fake_paystack.py" "$FAKE_PORT" "$latency" &
+  FAKE_PID=$!
+  BENCH_PIDS+=("$FAKE_PID")
+  sleep 0.5
+  # Carts for every request wrk can send (threads x per-thread counter).
+  local variant
+  variant="$(psql -X -tA "$DATABASE_URL" -c "SELECT v.id FROM variants v JOIN products p ON p.id = v.product_id
+    WHERE v.is_active AND p.is_active ORDER BY v.id LIMIT 1")"
+  psql -X -q "$DATABASE_URL" <<SQL
+UPDATE variants SET stock = 1000000000, reserved_stock = 0 WHERE id = '$variant';
+DELETE FROM guest_carts WHERE session_id LIKE 'bench-%';
+INSERT INTO guest_carts (id, session_id, updated_at)
+  SELECT 'bc' || t || '_' || n, 'bench-' || t || '-' || n, now()
+    FROM generate_series(0, $WRK_THREADS - 1) t, generate_series(1, ${BENCH_CARTS:-150000}) n;
+INSERT INTO guest_cart_items (id, cart_id, variant_id, quantity, updated_at)
+  SELECT 'bi' || substr(id, 3), id, '$variant', 1, now() FROM guest_carts WHERE session_id LIKE 'bench-%';
+SQL
+  local sampler="$BENCH_TMP/conns-$latency"
+  ( while :; do
+      psql -X -tA "$DATABASE_URL" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+        AND pid <> pg_backend_pid() AND application_name NOT LIKE 'psql%'" >>"$sampler" 2>/dev/null
+      sleep 0.1
+    done ) &
+  local sampler_pid=$!
+  local out
+  out="$(bench_wrk -s "$ROOT/bench/order_create.lua" "http://127.0.0.1:$PORT/api/orders")"
+  kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null
+  read -r rps p50 p99 errors <<<"$(wrk_stats "$out")"
+  local maxconn
+  maxconn="$(sort -n "$sampler" | tail -1)"
+  echo "Paystack ${latency} ms: ${rps} orders/s, p50 ${p50}, p99 ${p99}, errors ${errors}, max DB connections ${maxconn}"
+  check "p99 under 50 ms + ${latency} ms" "$(ms "$p99") < 50 + $latency"
+  check "no errors at ${latency} ms" "$errors == 0"
+}
+
+run_case 0
+run_case 300
+exit "$BENCH_FAILED"

@@ -1,0 +1,29 @@
+// The admin order routes (reference §1.7), old shapes, with the fixes:
+//   GET   /api/admin/orders?page&limit&status&payment_status&search
+//         limit <= 100; search: order number or e-mail contains; one statement.
+//   GET   /api/admin/orders/export?startDate&endDate&status
+//         CSV with the old columns. The HTTP layer sends one body (no
+//         chunked responses), so the CSV is read in keyset batches of 500
+//         and built into one body, capped at kMaxExportRows.
+//   PATCH /api/admin/orders/bulk-status {orderNumbers[1-100], status}
+//   PATCH /api/admin/orders/:order_number/status {status}: the state
+//         machine (orders/order_json.h); illegal -> 400 naming from and to.
+//         Cancelling a pending, unpaid order releases its reservation and
+//         coupon.
+//   POST  /api/admin/orders/:id/refund: the order number or id (fix); paid
+//         orders only; payment_status refund_pending, then Paystack POST
+//         /refund (no connection held), then refunded or refund_failed.
+//   PATCH /api/admin/orders/:order_number/tracking {tracking_number,
+//         carrier?}: sets both (carrier: migration 0010) and moves the order
+//         to shipped through the state machine (fix).
+#pragma once
+#include "web/router.h"
+
+namespace wh::orders {
+
+inline constexpr int kExportBatch = 500;
+inline constexpr int kMaxExportRows = 100000;
+
+void register_admin_routes(web::Router& router);
+
+}  // namespace wh::orders
