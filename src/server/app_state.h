@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "currency/rate_refresher.h"
 #include "http/client.h"
+#include "mail/mail_worker.h"
 #include "metrics/server_metrics.h"
 #include "security/client_ip.h"
 #include "security/http_policy.h"
@@ -39,6 +40,7 @@ struct AppState {
   http::OutboundClient outbound;   // every call to another service goes through it
   currency::RateRefresher rates;   // its run() is started by App::start
   cdn::PurgeWorker purge;          // the edge purge outbox: run() by App::start, stop() after the drain
+  mail::MailWorker mail;           // the e-mail outbox (email_logs): the same
 };
 
 }  // namespace wh::server
