@@ -14,15 +14,23 @@ constexpr std::string_view kLayout = "layout";
 
 std::string stem(std::string_view file) { return std::string(file.substr(0, file.rfind('.'))); }
 
-metrics::CounterFamily& cache_family(metrics::Registry& registry) {
-  return registry.counter("wh_mail_template_cache_total",
-                          "Look-ups in the compiled e-mail template cache (mail-templates) by result.", {"result"});
+// A child of wh_mail_template_cache_total. The family is registered once,
+// by the constructor's first initialiser (`registry` given); the second
+// (nullptr) takes its child from the same family, on the same thread.
+metrics::Counter& lookup_counter(metrics::Registry* registry, std::string_view result) {
+  thread_local metrics::CounterFamily* family = nullptr;
+  if (registry != nullptr) {
+    family =
+        &registry->counter("wh_mail_template_cache_total",
+                           "Look-ups in the compiled e-mail template cache (mail-templates) by result.", {"result"});
+  }
+  return family->with({result});
 }
 
 }  // namespace
 
 TemplateLibrary::TemplateLibrary(metrics::Registry& registry, const std::vector<EmbeddedFile>& files)
-    : hits_(cache_family(registry).with({"hit"})), compiles_(cache_family(registry).with({"compile"})) {
+    : hits_(lookup_counter(&registry, "hit")), compiles_(lookup_counter(nullptr, "compile")) {
   for (const auto& f : files) sources_.emplace(f.name, f.text);
 }
 
