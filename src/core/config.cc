@@ -123,6 +123,26 @@ void read_payments(Config& c) {
   c.idempotency_key_ttl = std::chrono::seconds(env_int("IDEMPOTENCY_KEY_TTL_S", 86400, 60, 30 * 86400));
 }
 
+// The mail worker and the links in e-mails.
+void read_mail(Config& c) {
+  constexpr long long kDay = 86400LL * 1000;
+  c.brevo_api_key = env_str("BREVO_API_KEY", "");
+  c.brevo_base_url = env_str("BREVO_BASE_URL", c.brevo_base_url);
+  while (!c.brevo_base_url.empty() && c.brevo_base_url.back() == '/') c.brevo_base_url.pop_back();
+  if (c.brevo_base_url.rfind("http", 0) != 0) throw std::runtime_error("BREVO_BASE_URL must be an http(s) URL");
+  c.email_from = env_str("EMAIL_FROM", c.email_from);
+  c.email_from_name = env_str("EMAIL_FROM_NAME", c.email_from_name);
+  c.admin_email = env_str("ADMIN_EMAIL", c.email_from);
+  c.unsubscribe_secret = env_str("UNSUBSCRIBE_SECRET", "");
+  c.public_api_url = env_str("PUBLIC_API_URL", "");
+  while (!c.public_api_url.empty() && c.public_api_url.back() == '/') c.public_api_url.pop_back();
+  c.mail_batch = static_cast<int>(env_int("MAIL_BATCH", c.mail_batch, 1, 1000));
+  c.mail_poll = env_ms("MAIL_POLL_MS", c.mail_poll, 50, kDay);
+  c.mail_retry = env_ms("MAIL_RETRY_MS", c.mail_retry, 10, kDay);
+  c.mail_retry_max = env_ms("MAIL_RETRY_MAX_MS", c.mail_retry_max, 10, kDay);
+  c.mail_claim_timeout = env_ms("MAIL_CLAIM_TIMEOUT_MS", c.mail_claim_timeout, 100, kDay);
+}
+
 }  // namespace
 
 Config Config::from_env() {
@@ -181,7 +201,7 @@ Config Config::from_env() {
   c.rate_limit_ipv6_prefix = static_cast<int>(env_int("RATE_LIMIT_IPV6_PREFIX", 64, 32, 128));
   c.rate_limits = env_bool("RATE_LIMITS", true);
   c.cors_origins = env_str("CORS_ORIGINS", "");
-  c.brevo_api_key = env_str("BREVO_API_KEY", "");
+  read_mail(c);
   c.metrics_token = env_str("METRICS_TOKEN", "");
   if (!c.metrics_token.empty() && c.metrics_token.size() < 16) {
     throw std::runtime_error("METRICS_TOKEN must be at least 16 characters");

@@ -65,8 +65,19 @@ struct Config {
   bool rate_limits = true;          // RATE_LIMITS: false disables every limit (refused in production)
   std::string cors_origins;         // CORS_ORIGINS: extra allowed origins, comma separated
 
-  // Mail
-  std::string brevo_api_key;  // BREVO_API_KEY: the mail provider; unset in development = e-mails go to the log
+  // Mail (mail/mail_worker.h, docs/mail.md)
+  std::string brevo_api_key;  // BREVO_API_KEY: the mail provider; unset = nothing is sent (rows stay queued)
+  std::string brevo_base_url = "https://api.brevo.com/v3";  // BREVO_BASE_URL
+  std::string email_from = "noreply@wighaven.com";          // EMAIL_FROM: the sender (verified at Brevo)
+  std::string email_from_name = "WigHaven";                 // EMAIL_FROM_NAME
+  std::string admin_email;         // ADMIN_EMAIL: where admin alerts go (default EMAIL_FROM, as the old backend)
+  std::string unsubscribe_secret;  // UNSUBSCRIBE_SECRET: signs one-click unsubscribe links (default: from JWT_SECRET)
+  std::string public_api_url;  // PUBLIC_API_URL: this API's public origin, for links in e-mails (default FRONTEND_URL)
+  int mail_batch = 20;         // MAIL_BATCH: rows claimed at a time
+  std::chrono::milliseconds mail_poll{30000};            // MAIL_POLL_MS: look for rows without a wake-up
+  std::chrono::milliseconds mail_retry{30000};           // MAIL_RETRY_MS: first retry delay (then doubling)
+  std::chrono::milliseconds mail_retry_max{1800000};     // MAIL_RETRY_MAX_MS
+  std::chrono::milliseconds mail_claim_timeout{120000};  // MAIL_CLAIM_TIMEOUT_MS: a dead worker's rows go again
 
   // Metrics
   std::string metrics_token;                        // METRICS_TOKEN: bearer token for GET /metrics (>= 16 characters)

@@ -50,7 +50,8 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
       outbound(ex, outbound_options(config)),
       paystack(outbound, config),
       rates(services),
-      purge(services, metrics.registry, std::move(ex)) {
+      purge(services, metrics.registry, ex),
+      mail(services, metrics.registry, std::move(ex)) {
   services.provide(auth);
   services.provide(site);
   services.provide(limiter);

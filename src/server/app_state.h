@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "currency/rate_refresher.h"
 #include "http/client.h"
+#include "mail/mail_worker.h"
 #include "metrics/server_metrics.h"
 #include "payments/paystack_client.h"
 #include "security/client_ip.h"
@@ -41,6 +42,7 @@ struct AppState {
   payments::PaystackClient paystack;  // charges, verifies and refunds (through `outbound`)
   currency::RateRefresher rates;      // its run() is started by App::start
   cdn::PurgeWorker purge;             // the edge purge outbox: run() by App::start, stop() after the drain
+  mail::MailWorker mail;              // the e-mail outbox (email_logs): the same
 };
 
 }  // namespace wh::server

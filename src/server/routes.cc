@@ -12,6 +12,7 @@
 #include "catalog/routes.h"
 #include "content/admin_banners.h"
 #include "content/admin_settings.h"
+#include "mail/unsubscribe_routes.h"
 #include "metrics/routes.h"
 #include "orders/order_routes.h"
 #include "security/stages.h"
@@ -30,6 +31,7 @@ void register_routes(web::Router& router) {
   content::register_admin_banner_routes(router);
   content::register_admin_setting_routes(router);
   orders::register_routes(router);
+  mail::register_unsubscribe_routes(router);
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {

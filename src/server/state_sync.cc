@@ -154,6 +154,8 @@ Task<bool> apply(const std::string& event, db::Connection& c, AppState& s) {
     co_await reload_blocked_ips(c, s);
   } else if (event == "purge") {
     s.purge.wake();
+  } else if (event == "mail") {
+    s.mail.wake();
   } else if (event == "settings") {
     s.caches.invalidate({cache::tags::kSettings});
     co_await reload_settings(c, s);
@@ -181,6 +183,7 @@ Task<void> listen(asio::any_io_executor ex, AppState& s) {
       Watermark mark = co_await load_all_revoked(*conn, s);
       s.auth.live = true;
       s.purge.wake();  // purge events may have been missed too
+      s.mail.wake();   // and so may queued e-mails (migration 0011)
       backoff = std::chrono::milliseconds(250);
       auto now = std::chrono::steady_clock::now();
       auto next_reload = now + kReloadEvery;
