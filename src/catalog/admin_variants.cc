@@ -16,7 +16,7 @@ namespace {
 constexpr const char* kHasOrders = "This variant has orders and cannot be deleted; deactivate it instead";
 
 const std::string& variant_sql() {
-  static const std::string sql = "SELECT " + variant_with_product_json() + R"(::text
+  static const std::string sql = "SELECT " + variant_with_product_json(Audience::kAdmin) + R"(::text
 FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1)";
   return sql;
 }

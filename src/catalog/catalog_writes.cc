@@ -103,7 +103,7 @@ UPDATE variants AS v SET
   updated_at = )" WH_CATALOG_NOW R"(
 FROM (SELECT e->>'id' AS id, e AS j FROM jsonb_array_elements($1::jsonb) e) x
 WHERE v.id = x.id
-RETURNING v.product_id, )") + full_variant_json() +
+RETURNING v.product_id, )") + full_variant_json(Audience::kAdmin) +
                                  "::text";
   return sql;
 }
@@ -117,7 +117,7 @@ SELECT x->>'id', p.id, x->>'sku', COALESCE(NULLIF((x->>'price')::numeric, 0), p.
        ARRAY(SELECT jsonb_array_elements_text(COALESCE(x->'images', '[]'::jsonb))),
        COALESCE((x->>'isActive')::boolean, true), )" WH_CATALOG_NOW ", " WH_CATALOG_NOW R"(
 FROM jsonb_array_elements($1::jsonb) x JOIN products p ON p.id = x->>'productId'
-RETURNING v.product_id, )") + full_variant_json() +
+RETURNING v.product_id, )") + full_variant_json(Audience::kAdmin) +
                                  "::text";
   return sql;
 }

@@ -16,27 +16,49 @@ const char* const kCategoryJson = R"(json_build_object('id', c.id, 'name', c.nam
     'description', c.description, 'image', c.image, 'isActive', c.is_active, 'isFeatured', c.is_featured,
     'type', c.type, 'createdAt', wh_iso(c.created_at), 'updatedAt', wh_iso(c.updated_at)))";
 
-const char* const kVariantFieldsJson = R"(
-    'id', v.id, 'productId', v.product_id, 'sku', v.sku, 'price', wh_money(v.price), 'stock', v.stock,
+namespace {
+
+// Keys of a variant row (schema order), for a json_build_object, with the
+// audience's stock.
+std::string variant_fields(Audience audience) {
+  return std::string(R"(
+    'id', v.id, 'productId', v.product_id, 'sku', v.sku, 'price', wh_money(v.price), 'stock', )") +
+         stock_sql(audience) + R"(,
     'length', v.length, 'color', v.color, 'texture', v.texture, 'size', v.size,
     'images', COALESCE(to_json(v.images), '[]'::json), 'isActive', v.is_active,
     'createdAt', wh_iso(v.created_at), 'updatedAt', wh_iso(v.updated_at))";
-
-const std::string& full_variant_json() {
-  static const std::string sql = std::string("json_build_object(") + kVariantFieldsJson + ")";
-  return sql;
 }
 
-const std::string& variant_with_product_json() {
-  static const std::string sql = std::string("json_build_object(") + kVariantFieldsJson +
-                                 ",\n    'product', json_build_object(" + kProductFieldsJson + "))";
-  return sql;
+std::string build_full_variant_json(Audience audience) { return "json_build_object(" + variant_fields(audience) + ")"; }
+
+std::string build_variant_with_product_json(Audience audience) {
+  return "json_build_object(" + variant_fields(audience) + ",\n    'product', json_build_object(" + kProductFieldsJson +
+         "))";
+}
+
+}  // namespace
+
+const char* stock_sql(Audience audience) {
+  return audience == Audience::kStorefront ? "GREATEST(v.stock - v.reserved_stock, 0)" : "v.stock";
+}
+
+const std::string& full_variant_json(Audience audience) {
+  static const std::string storefront = build_full_variant_json(Audience::kStorefront);
+  static const std::string admin = build_full_variant_json(Audience::kAdmin);
+  return audience == Audience::kStorefront ? storefront : admin;
+}
+
+const std::string& variant_with_product_json(Audience audience) {
+  static const std::string storefront = build_variant_with_product_json(Audience::kStorefront);
+  static const std::string admin = build_variant_with_product_json(Audience::kAdmin);
+  return audience == Audience::kStorefront ? storefront : admin;
 }
 
 namespace {
 
 std::string build_detail_sql(Audience audience) {
   bool admin = audience == Audience::kAdmin;
+  const std::string stock = stock_sql(audience);
   std::string variant_data = R"(,
   'variantData', json_build_object(
       'mainVariant', vs.variants -> 0,
@@ -55,13 +77,16 @@ std::string build_detail_sql(Audience audience) {
 FROM products p JOIN categories c ON c.id = p.category_id
 LEFT JOIN LATERAL (
   SELECT json_agg()" +
-         full_variant_json() +
+         full_variant_json(audience) +
          R"( ORDER BY v.created_at, v.id) AS variants,
          count(*)::int AS total,
          count(*) FILTER (WHERE v.is_active)::int AS active,
-         count(*) FILTER (WHERE v.is_active AND v.stock > 5)::int AS in_stock,
-         count(*) FILTER (WHERE v.is_active AND v.stock BETWEEN 1 AND 5)::int AS low_stock,
-         count(*) FILTER (WHERE v.is_active AND v.stock <= 0)::int AS out_of_stock
+         count(*) FILTER (WHERE v.is_active AND )" +
+         stock + R"( > 5)::int AS in_stock,
+         count(*) FILTER (WHERE v.is_active AND )" +
+         stock + R"( BETWEEN 1 AND 5)::int AS low_stock,
+         count(*) FILTER (WHERE v.is_active AND )" +
+         stock + R"( <= 0)::int AS out_of_stock
   FROM variants v WHERE v.product_id = p.id)" +
          (admin ? "" : " AND v.is_active") + ") vs ON true\nWHERE p.id = $1" + (admin ? "" : " AND p.is_active");
 }
@@ -81,14 +106,17 @@ constexpr const char* kListItem = R"(json_build_object(
 // The variants of p in creation order (variants[0] is the "main" one):
 // active ones for the storefront, all for the admin.
 std::string variant_summary(Audience audience) {
+  const std::string stock = stock_sql(audience);
   return std::string(R"(LEFT JOIN LATERAL (
-    SELECT count(*)::int AS variant_count, COALESCE(sum(v.stock), 0)::int AS total_stock,
+    SELECT count(*)::int AS variant_count, COALESCE(sum()") +
+         stock + R"(), 0)::int AS total_stock,
            COALESCE(json_agg(json_build_object(
-             'id', v.id, 'price', wh_money(v.price), 'stock', v.stock, 'sku', v.sku,
+             'id', v.id, 'price', wh_money(v.price), 'stock', )" +
+         stock + R"(, 'sku', v.sku,
              'images', COALESCE(to_json(v.images), '[]'::json),
              'color', v.color, 'length', v.length, 'texture', v.texture, 'size', v.size,
              'isActive', v.is_active) ORDER BY v.created_at, v.id), '[]'::json) AS variants
-    FROM variants v WHERE v.product_id = p.id)") +
+    FROM variants v WHERE v.product_id = p.id)" +
          (audience == Audience::kStorefront ? " AND v.is_active" : "") + ") vs ON true";
 }
 
@@ -103,7 +131,8 @@ std::string filter(Audience audience, bool with_name) {
     AND ($2::numeric IS NULL OR p.base_price >= $2::numeric)
     AND ($3::numeric IS NULL OR p.base_price <= $3::numeric)
     AND (NOT $4::bool OR EXISTS (
-          SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.is_active AND v.stock > 0))
+          SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.is_active AND )" +
+         stock_sql(audience) + R"( > 0))
     AND ($5::text IS NULL OR p.name ILIKE $5 OR p.description ILIKE $5 OR c.name ILIKE $5
          OR EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id
                     AND (v.color ILIKE $5 OR v.texture ILIKE $5 OR v.length ILIKE $5 OR v.sku ILIKE $5))))";

@@ -20,17 +20,20 @@ namespace wh::catalog {
 extern const char* const kProductFieldsJson;
 // The whole category row as a JSON object.
 extern const char* const kCategoryJson;
-// Keys of a variant row (schema order), for a json_build_object.
-extern const char* const kVariantFieldsJson;
-// json_build_object(kVariantFieldsJson).
-const std::string& full_variant_json();
-// The variant with its product: json_build_object(kVariantFieldsJson,
-// 'product', json_build_object(kProductFieldsJson)).
-const std::string& variant_with_product_json();
-
-// Who a list is for: the storefront sees active products and their active
-// variants; the admin sees every product and every variant.
+// Who a read is for: the storefront sees active products and their active
+// variants, and as `stock` what it can still buy (stock - reserved_stock,
+// never below 0: units held by pending checkouts are not offered); the admin
+// sees every product and every variant, with the stock on the shelf.
 enum class Audience { kStorefront, kAdmin };
+
+// The SQL expression of a variant `v`'s stock as `audience` sees it.
+const char* stock_sql(Audience audience);
+// json_build_object of a variant row's keys (schema order).
+const std::string& full_variant_json(Audience audience);
+// The variant with its product: full_variant_json's keys plus
+// 'product', json_build_object(kProductFieldsJson).
+const std::string& variant_with_product_json(Audience audience);
+
 enum class Sort { kNewest, kPriceAsc, kPriceDesc, kPopular, kName };
 
 // $1 product id -> (JSON, category id): the product with its full category, variants in

@@ -100,7 +100,7 @@ namespace {
 
 const std::string& product_variants_sql() {
   static const std::string sql = std::string(R"(
-SELECT COALESCE(json_agg()") + full_variant_json() +
+SELECT COALESCE(json_agg()") + full_variant_json(Audience::kStorefront) +
                                  R"( ORDER BY v.price, v.created_at, v.id), '[]'::json)::text
 FROM variants v WHERE v.product_id = $1 AND v.is_active)";
   return sql;
@@ -109,7 +109,7 @@ FROM variants v WHERE v.product_id = $1 AND v.is_active)";
 constexpr const char* kProductActiveSql = "SELECT 1 FROM products WHERE id = $1 AND is_active";
 
 const std::string& variant_sql() {
-  static const std::string sql = "SELECT " + variant_with_product_json() + R"(::text,
+  static const std::string sql = "SELECT " + variant_with_product_json(Audience::kStorefront) + R"(::text,
   v.product_id
 FROM variants v JOIN products p ON p.id = v.product_id
 WHERE v.id = $1 AND v.is_active AND p.is_active)";

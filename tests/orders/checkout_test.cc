@@ -188,6 +188,20 @@ TEST_F(Checkout, StockChangeInvalidatesTheProductDetailAtOnce) {
   auto after = server_->get("/api/products/" + product);
   ASSERT_EQ(after.status, 200);
   EXPECT_GT(after.statements(), 0) << "served from a cache entry the reservation should have invalidated";
+  // Shoppers see what they can still buy: the 3 units held for the pending
+  // order are not offered, while the shelf stock is unchanged.
+  auto stock_in = [&](const HttpResult& r) -> std::int64_t {
+    for (const auto& x : r.json().at("data").at("variants").as_array()) {
+      if (x.at("id").as_string() == v) return x.at("stock").as_int64();
+    }
+    return -1;
+  };
+  EXPECT_EQ(stock_in(before), 10);
+  EXPECT_EQ(stock_in(after), 7);
+  EXPECT_EQ(q("SELECT stock FROM variants WHERE id = " + quote(v)), "10");
+  auto single = server_->get("/api/variants/" + v);
+  ASSERT_EQ(single.status, 200) << single.body;
+  EXPECT_EQ(single.json().at("data").at("stock").as_int64(), 7);
 }
 
 }  // namespace
