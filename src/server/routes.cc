@@ -10,6 +10,7 @@
 #include "catalog/admin_categories.h"
 #include "catalog/admin_routes.h"
 #include "catalog/routes.h"
+#include "commerce/addresses.h"
 #include "commerce/cart_routes.h"
 #include "content/admin_banners.h"
 #include "content/admin_settings.h"
@@ -30,6 +31,7 @@ void register_routes(web::Router& router) {
   content::register_admin_banner_routes(router);
   content::register_admin_setting_routes(router);
   commerce::register_cart_routes(router);
+  commerce::register_address_routes(router);
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {
