@@ -12,6 +12,7 @@
 #include "catalog/routes.h"
 #include "commerce/addresses.h"
 #include "commerce/cart_routes.h"
+#include "commerce/discounts.h"
 #include "content/admin_banners.h"
 #include "content/admin_settings.h"
 #include "metrics/routes.h"
@@ -32,6 +33,7 @@ void register_routes(web::Router& router) {
   content::register_admin_setting_routes(router);
   commerce::register_cart_routes(router);
   commerce::register_address_routes(router);
+  commerce::register_discount_routes(router);
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {
