@@ -65,7 +65,7 @@ constexpr std::string_view kLineState =
 
 constexpr std::string_view kSetLine =
     "INSERT INTO {items} (id, cart_id, variant_id, quantity, updated_at)"
-    " SELECT $4, c.id, $2, $3, " WH_CART_NOW
+    " SELECT $4::varchar, c.id, $2::varchar, $3::int, " WH_CART_NOW
     " FROM {carts} c WHERE c.{owner} = $1"
     " ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity, updated_at = EXCLUDED.updated_at";
 
