@@ -53,9 +53,10 @@ TEST_F(AddressApi, CreateListUpdateDeleteInTheOldShape) {
 TEST_F(AddressApi, ValidationListsEveryBadField) {
   auto r = call("POST", "/api/addresses", json::object{{"name", ""}, {"city", 5}, {"isDefault", "maybe"}}, customer_);
   EXPECT_EQ(r.status, 400);
+  auto body = r.json();
   for (const char* f : {"name", "street", "city", "state", "country", "phone", "isDefault"}) {
     bool named = false;
-    for (const auto& e : r.json().at("error").at("fields").as_array()) named |= e.at("field") == json::value(f);
+    for (const auto& e : body.at("error").at("fields").as_array()) named |= e.at("field") == json::value(f);
     EXPECT_TRUE(named) << f << ": " << r.body;
   }
   auto patch = call("PATCH", "/api/addresses/cnosuchaddress", json::object{{"phone", std::string(21, '1')}}, customer_);

@@ -19,7 +19,8 @@ json::object code_body(const std::string& code) {
 }
 
 bool names(const HttpResult& r, const char* field) {
-  const auto* fields = r.json().at("error").as_object().if_contains("fields");
+  auto body = r.json();
+  const auto* fields = body.at("error").as_object().if_contains("fields");
   if (fields == nullptr) return false;
   for (const auto& f : fields->as_array()) {
     if (f.at("field") == json::value(field)) return true;
