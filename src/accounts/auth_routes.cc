@@ -11,6 +11,7 @@
 #include "accounts/tokens.h"
 #include "accounts/user_json.h"
 #include "accounts/validation.h"
+#include "commerce/cart_merge.h"
 #include "core/blocking.h"
 #include "core/crypto.h"
 #include "core/error.h"
@@ -224,6 +225,7 @@ Task<Response> register_user(Context& ctx) {
     throw;
   }
   auto tokens = issue_tokens(ctx.config(), user_id, *email, "customer", false, issued_ms);
+  co_await commerce::adopt_guest_cart(ctx, user_id);
   co_return tokens_response(user_json, tokens, 201);
 }
 
@@ -320,6 +322,7 @@ Task<Response> login(Context& ctx) {
         .with_retry_after(3600);
   }
   auto tokens = issue_tokens(ctx.config(), user_id, *email, role, remember, issued_ms);
+  co_await commerce::adopt_guest_cart(ctx, user_id);
   co_return tokens_response(compact_json(r.get(0, 9)), tokens, 200);
 }
 

@@ -10,6 +10,9 @@
 #include "catalog/admin_categories.h"
 #include "catalog/admin_routes.h"
 #include "catalog/routes.h"
+#include "commerce/addresses.h"
+#include "commerce/cart_routes.h"
+#include "commerce/discounts.h"
 #include "content/admin_banners.h"
 #include "content/admin_settings.h"
 #include "mail/unsubscribe_routes.h"
@@ -32,6 +35,9 @@ void register_routes(web::Router& router) {
   content::register_admin_setting_routes(router);
   orders::register_routes(router);
   mail::register_unsubscribe_routes(router);
+  commerce::register_cart_routes(router);
+  commerce::register_address_routes(router);
+  commerce::register_discount_routes(router);
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {
