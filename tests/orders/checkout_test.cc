@@ -191,7 +191,8 @@ TEST_F(Checkout, StockChangeInvalidatesTheProductDetailAtOnce) {
   // Shoppers see what they can still buy: the 3 units held for the pending
   // order are not offered, while the shelf stock is unchanged.
   auto stock_in = [&](const HttpResult& r) -> std::int64_t {
-    for (const auto& x : r.json().at("data").at("variants").as_array()) {
+    auto doc = r.json();
+    for (const auto& x : doc.at("data").at("variants").as_array()) {
       if (x.at("id").as_string() == v) return x.at("stock").as_int64();
     }
     return -1;
