@@ -1,7 +1,5 @@
 #include "accounts/jwt.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <array>
 
 #include <boost/json.hpp>
@@ -64,14 +62,6 @@ std::optional<std::string> b64url_decode(std::string_view in) {
     }
   }
   return out;
-}
-
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), md, &len);
-  return std::string(reinterpret_cast<char*>(md), len);
 }
 
 const std::string& header_b64() {

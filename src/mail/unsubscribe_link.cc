@@ -1,8 +1,5 @@
 #include "mail/unsubscribe_link.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
@@ -10,18 +7,6 @@
 #include "core/crypto.h"
 
 namespace wh::mail {
-
-namespace {
-
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), md, &len);
-  return std::string(reinterpret_cast<const char*>(md), len);
-}
-
-}  // namespace
 
 std::string unsubscribe_secret(const Config& config) {
   if (!config.unsubscribe_secret.empty()) return config.unsubscribe_secret;
