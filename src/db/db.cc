@@ -1,6 +1,7 @@
 #include "db/db.h"
 
 #include <optional>
+#include <stdexcept>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -84,36 +85,25 @@ Task<std::vector<Result>> Db::pipeline(std::vector<Statement> statements) {
 }
 
 Task<void> Db::transaction(const std::function<Task<void>(Tx&)>& body) {
-  // BEGIN changes nothing, so losing the connection on it is retried on a
-  // fresh one; after BEGIN a lost connection is 503 (the server rolls back).
   std::optional<Lease> lease;
-  for (int attempt = 0;; ++attempt) {
-    auto t0 = Clock::now();
-    lease.emplace(co_await pool_->acquire(attempt == 0 ? Pool::Fresh::no : Pool::Fresh::yes));
-    if (stats_) stats_->wait_us += micros_since(t0);
-    try {
-      Tx begin(*lease, *pool_, stats_);
-      co_await begin.query("BEGIN");
-      break;
-    } catch (const DbError& e) {
-      if (!e.connection_lost()) throw;
-      if (attempt > 0) rethrow_lost(e);
-    }
-    lease.reset();
-  }
-  Tx tx(*lease, *pool_, stats_);
+  auto t0 = Clock::now();
+  lease.emplace(co_await pool_->acquire());
+  if (stats_) stats_->wait_us += micros_since(t0);
+  Tx tx(lease, *pool_, stats_);
   std::exception_ptr failure;
   try {
     co_await body(tx);
-    co_await tx.query("COMMIT");
+    if (tx.opened_ && !tx.committed_) co_await tx.run({}, true);
   } catch (...) {
     failure = std::current_exception();
   }
   if (!failure) co_return;
-  try {
-    // A connection left inside a transaction is discarded by the pool anyway.
-    co_await tx.query("ROLLBACK");
-  } catch (...) {
+  if (tx.opened_ && !tx.committed_) {
+    try {
+      // A connection left inside a transaction is discarded by the pool anyway.
+      co_await (*lease)->exec("ROLLBACK", {}, pool_->statement_deadline());
+    } catch (...) {
+    }
   }
   try {
     std::rethrow_exception(failure);
@@ -124,23 +114,61 @@ Task<void> Db::transaction(const std::function<Task<void>(Tx&)>& body) {
 }
 
 Task<Result> Tx::query(std::string_view sql, Params params) {
-  auto t1 = Clock::now();
-  Result r = co_await lease_->exec(sql, params, pool_.statement_deadline());
-  if (stats_) {
-    stats_->record(sql, micros_since(t1), 0);
-    ++stats_->round_trips;
-  }
-  co_return r;
+  std::vector<Statement> one;
+  one.push_back(Statement{sql, std::move(params)});
+  auto results = co_await run(std::move(one), false);
+  co_return std::move(results.front());
 }
 
 Task<std::vector<Result>> Tx::pipeline(std::vector<Statement> statements) {
+  co_return co_await run(std::move(statements), false);
+}
+
+Task<Result> Tx::query_and_commit(std::string_view sql, Params params) {
+  std::vector<Statement> one;
+  one.push_back(Statement{sql, std::move(params)});
+  auto results = co_await run(std::move(one), true);
+  co_return std::move(results.front());
+}
+
+Task<std::vector<Result>> Tx::pipeline_and_commit(std::vector<Statement> statements) {
+  co_return co_await run(std::move(statements), true);
+}
+
+Task<std::vector<Result>> Tx::run(std::vector<Statement> statements, bool commit) {
+  if (committed_) throw std::logic_error("a statement after the transaction's COMMIT");
+  const bool first = !opened_;
+  const std::size_t given = statements.size();
+  if (first) statements.insert(statements.begin(), Statement{"BEGIN", {}});
+  if (commit) statements.push_back(Statement{"COMMIT", {}});
+  opened_ = true;
   auto t1 = Clock::now();
-  auto results = co_await lease_->pipeline(statements, pool_.statement_deadline());
+  std::vector<Result> results;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      results = co_await (*lease_)->pipeline(statements, pool_.statement_deadline());
+      break;
+    } catch (const DbError& e) {
+      // The round trip that opens the transaction may run again on a fresh
+      // connection when its connection was lost (typically closed by the
+      // server while idle in the pool): without a COMMIT that reached the
+      // server, nothing of it can have been kept. Any later loss is final.
+      bool replay = first && attempt == 0 && e.connection_lost() && (!commit || e.not_sent());
+      if (!replay) throw;
+    }
+    auto t0 = Clock::now();
+    lease_.emplace(co_await pool_.acquire(Pool::Fresh::yes));
+    if (stats_) stats_->wait_us += micros_since(t0);
+    t1 = Clock::now();
+  }
+  committed_ = commit;
   if (stats_) {
-    auto us = micros_since(t1);
-    for (const auto& s : statements) stats_->record(s.sql, us / static_cast<std::int64_t>(statements.size()), 0);
+    auto us = micros_since(t1) / static_cast<std::int64_t>(statements.size());
+    for (const auto& s : statements) stats_->record(s.sql, us, 0);
     ++stats_->round_trips;
   }
+  if (first) results.erase(results.begin());
+  results.resize(given);
   co_return results;
 }
 

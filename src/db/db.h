@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,7 +45,8 @@ class Db {
   // Retried like query() when all of them are reads or none was sent.
   Task<std::vector<Result>> pipeline(std::vector<Statement> statements);
   // Runs `body` between BEGIN and COMMIT on one connection; any exception
-  // rolls back and propagates. A connection lost on BEGIN is replaced.
+  // rolls back and propagates. A connection lost on the first round trip is
+  // replaced once (see Tx); a body that sends nothing sends no BEGIN.
   Task<void> transaction(const std::function<Task<void>(Tx&)>& body);
 
   Pool& pool() { return *pool_; }
@@ -55,17 +57,28 @@ class Db {
   QueryStats* stats_;
 };
 
+// The statements of one transaction. BEGIN travels with the first round
+// trip and COMMIT with the last when the body ends in a *_and_commit call,
+// so a read-then-write transaction costs two round trips: the connection
+// is held for as short a time as the work allows.
 class Tx {
  public:
   Task<Result> query(std::string_view sql, Params params = {});
   Task<std::vector<Result>> pipeline(std::vector<Statement> statements);
+  // The statement(s) and COMMIT in one round trip. The transaction is over
+  // when they return; the body must not send anything after them.
+  Task<Result> query_and_commit(std::string_view sql, Params params = {});
+  Task<std::vector<Result>> pipeline_and_commit(std::vector<Statement> statements);
 
  private:
   friend class Db;
-  Tx(Lease& lease, Pool& pool, QueryStats* stats) : lease_(lease), pool_(pool), stats_(stats) {}
-  Lease& lease_;
+  Tx(std::optional<Lease>& lease, Pool& pool, QueryStats* stats) : lease_(lease), pool_(pool), stats_(stats) {}
+  Task<std::vector<Result>> run(std::vector<Statement> statements, bool commit);
+  std::optional<Lease>& lease_;
   Pool& pool_;
   QueryStats* stats_;
+  bool opened_ = false;     // BEGIN was sent (the server may be in the transaction)
+  bool committed_ = false;  // COMMIT succeeded
 };
 
 }  // namespace wh::db

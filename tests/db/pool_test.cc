@@ -800,8 +800,92 @@ TEST(PoolTest, QueryStatsTransactionCountsBeginAndCommit) {
   });
   loop.run();
   loop.expect_no_errors();
-  EXPECT_EQ(stats.statements, 3);  // BEGIN, SELECT, COMMIT
-  EXPECT_EQ(stats.round_trips, 3);
+  EXPECT_EQ(stats.statements, 3);   // BEGIN, SELECT, COMMIT
+  EXPECT_EQ(stats.round_trips, 2);  // BEGIN travels with the SELECT
+}
+
+TEST(PoolTest, TransactionEndingInQueryAndCommitIsTwoRoundTripsAndCommits) {
+  test::ScratchDb scratch(false);
+  test::sql(scratch.name(), "CREATE TABLE commit_probe (v int)");
+  Loop loop;
+  Pool pool(loop.io.get_executor(), options(scratch.url(), 1));
+  QueryStats stats;
+  QueryStats idle_body;
+  std::string status_after;
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, &stats);
+    std::function<Task<void>(Tx&)> body = [](Tx& tx) -> Task<void> {
+      co_await tx.query("SELECT count(*) FROM commit_probe");
+      co_await tx.query_and_commit("INSERT INTO commit_probe VALUES (1)");
+    };
+    co_await db.transaction(body);
+    // The connection went back to the pool outside any transaction.
+    status_after = test::sql(scratch.name(),
+                             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                             " AND state LIKE 'idle in transaction%'");
+    co_await db.query("SELECT 1");
+    Db quiet(pool, &idle_body);
+    std::function<Task<void>(Tx&)> nothing = [](Tx&) -> Task<void> { co_return; };
+    co_await quiet.transaction(nothing);
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(test::sql(scratch.name(), "SELECT count(*) FROM commit_probe"), "1");
+  EXPECT_EQ(status_after, "0") << "no connection is left inside the transaction";
+  EXPECT_EQ(stats.statements, 5);   // BEGIN, SELECT, INSERT, COMMIT; then the check
+  EXPECT_EQ(stats.round_trips, 3);  // [BEGIN, SELECT] [INSERT, COMMIT] [check]
+  EXPECT_EQ(idle_body.statements, 0) << "a body that sends nothing sends no BEGIN or COMMIT";
+}
+
+TEST(PoolTest, TransactionFailingInItsCommitRoundTripRollsBack) {
+  test::ScratchDb scratch(false);
+  test::sql(scratch.name(), "CREATE TABLE rollback_probe (v int PRIMARY KEY)");
+  Loop loop;
+  Pool pool(loop.io.get_executor(), options(scratch.url(), 1));
+  std::string after;
+  bool threw = false;
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    std::function<Task<void>(Tx&)> body = [](Tx& tx) -> Task<void> {
+      co_await tx.query("INSERT INTO rollback_probe VALUES (1)");
+      co_await tx.query_and_commit("INSERT INTO rollback_probe VALUES (1)");  // duplicate key
+    };
+    try {
+      co_await db.transaction(body);
+    } catch (const DbError&) {
+      threw = true;
+    }
+    auto r = co_await db.query("SELECT count(*) FROM rollback_probe");
+    after = std::string(r.get(0, 0));
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_TRUE(threw);
+  EXPECT_EQ(after, "0") << "the first insert was rolled back with the failed commit round trip";
+}
+
+TEST(PoolTest, TransactionOnAConnectionFoundClosedRunsOnAFreshOne) {
+  test::ScratchDb scratch(false);
+  test::sql(scratch.name(), "CREATE TABLE tx_lost_probe (v int)");
+  Loop loop;
+  Pool pool(loop.io.get_executor(), options(scratch.url(), 1));
+  std::string pid1;
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    auto r1 = co_await db.query("SELECT pg_backend_pid()");
+    pid1 = std::string(r1.get(0, 0));
+    test::sql("postgres", "SELECT pg_terminate_backend(" + pid1 + ")");
+    wait_backend_gone(pid1);
+    std::function<Task<void>(Tx&)> body = [](Tx& tx) -> Task<void> {
+      co_await tx.query("INSERT INTO tx_lost_probe VALUES (1)");
+      co_await tx.query_and_commit("INSERT INTO tx_lost_probe VALUES (2)");
+    };
+    co_await db.transaction(body);
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(test::sql(scratch.name(), "SELECT string_agg(v::text, ',' ORDER BY v) FROM tx_lost_probe"), "1,2");
+  EXPECT_EQ(pool.stats().discarded, 1u);
 }
 
 // A TCP port on loopback whose listen queue is never accepted: the kernel
