@@ -58,11 +58,13 @@ std::string clear_coupon_sql(bool guest) {
 }
 
 // Reserves, consumes the coupon, inserts the order and its items; returns
-// the old response's `order` object.
+// the old response's `order` object. $17 is {variant id: quantity}: the
+// `= ANY(ARRAY(...))` form keeps the reservation on the primary key (a join
+// with a set-returning function is planned as a scan of every variant).
 constexpr const char* kPlaceSql = R"(
 WITH r AS (
-  UPDATE variants v SET reserved_stock = v.reserved_stock + x.q
-    FROM json_to_recordset($17::json) AS x(id text, q int) WHERE v.id = x.id RETURNING v.id),
+  UPDATE variants v SET reserved_stock = v.reserved_stock + ($17::jsonb ->> v.id)::int
+   WHERE v.id = ANY(ARRAY(SELECT jsonb_object_keys($17::jsonb))) RETURNING v.id),
 d AS (
   UPDATE discount_codes SET used_count = used_count + 1, updated_at = )" WH_ORDERS_NOW R"(
    WHERE id = $18 RETURNING id),
@@ -147,7 +149,7 @@ Task<Placed> place(web::Context& ctx, const commerce::CartKey& key, const Checko
 
     Pesewas subtotal = 0;
     json::array items;
-    json::array reserve;
+    json::object reserve;
     std::string missing;
     json::array missing_details;
     for (int i = 0; i < cart.rows(); ++i) {
@@ -177,7 +179,7 @@ Task<Placed> place(web::Context& ctx, const commerce::CartKey& key, const Checko
                                    {"quantity", quantity},
                                    {"unit_price", cedis_text(price)},
                                    {"subtotal", cedis_text(line)}});
-      reserve.push_back(json::object{{"id", cart.get(i, 2)}, {"q", quantity}});
+      reserve[cart.get(i, 2)] = quantity;  // one line per variant (unique index)
     }
     if (!missing_details.empty()) throw Shortage(missing, std::move(missing_details));
 
@@ -234,7 +236,7 @@ Task<Placed> place(web::Context& ctx, const commerce::CartKey& key, const Checko
                       json::serialize(items),
                       json::serialize(reserve),
                       coupon_id};
-    auto r = co_await tx.query(kPlaceSql, std::move(params));
+    auto r = co_await tx.query_and_commit(kPlaceSql, std::move(params));
     placed.order_json = compact_json(r.get(0, 0));
   });
   co_return placed;

@@ -1,4 +1,4 @@
-// Migration 0010: a variants update that changes only stock or
+// Migrations 0010 and 0012: a variants update that changes only stock or
 // reserved_stock names its product only (the lists may lag by their TTL);
 // any other change still names the lists. And the lists' TTL bounds that lag.
 #include <gtest/gtest.h>
@@ -29,6 +29,21 @@ TEST(MigrationOrders, StockOnlyVariantUpdateNamesTheProductNotTheLists) {
   EXPECT_EQ(last_tags(db.name(), product), "true,true");
   sql(db.name(), "UPDATE variants SET stock = stock + 1, is_active = is_active WHERE id = '" + variant + "'");
   EXPECT_EQ(last_tags(db.name(), product), "true,false") << "a column set to its own value is no change";
+}
+
+// Migration 0012 compares named columns instead of whole rows: a column
+// added to variants later must be named there, or a change of it would not
+// reach the product lists.
+TEST(MigrationOrders, VariantTriggerComparesEveryListColumn) {
+  ScratchDb db;
+  auto missing = sql(db.name(),
+                     "SELECT coalesce(string_agg(column_name, ',' ORDER BY column_name), '')"
+                     "  FROM information_schema.columns"
+                     " WHERE table_schema = 'public' AND table_name = 'variants'"
+                     "   AND column_name NOT IN ('id', 'stock', 'reserved_stock', 'updated_at')"
+                     "   AND position('n.' || column_name IN"
+                     "                pg_get_functiondef('wh_notify_variant_update'::regproc)) = 0");
+  EXPECT_EQ(missing, "") << "columns wh_notify_variant_update does not compare";
 }
 
 TEST(MigrationOrders, ProductListsShowStockAtMostSixtySecondsOld) {
