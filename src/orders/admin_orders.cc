@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 #include <ctime>
+#include <memory>
+#include <utility>
 
 #include "accounts/authenticate.h"
 #include "accounts/validation.h"
@@ -98,45 +100,83 @@ std::optional<std::string> date_param(web::QueryReader& q, std::string_view name
   return instant->sql;
 }
 
-Task<http::Response> export_orders(web::Context& ctx) {
-  require_admin(ctx);
-  web::QueryReader q(ctx.req);
-  ValidationErrors errors;
-  auto start = date_param(q, "startDate", errors);
-  auto end = date_param(q, "endDate", errors);
-  std::string status = q.choice("status", status_choices(), "all");
-  q.finish();
-  errors.throw_if_any();
-  std::optional<std::string> status_p;
-  if (status != "all") status_p = status;
-  std::string csv =
-      "Order Number,Date,Customer Name,Customer Email,Status,Payment Status,Subtotal,Shipping,Tax,Discount,"
-      "Coupon Code,Total,Payment Method,Tracking Number,Carrier,Items Count\n";
-  std::optional<std::string> after;
-  for (int rows = 0; rows < kMaxExportRows;) {
-    db::Params params{status_p, start, end, after, kExportBatch};
-    auto r = co_await ctx.db().query(kExportSql, std::move(params));
-    for (int i = 0; i < r.rows(); ++i) {
-      for (int c = 1; c <= 16; ++c) {
-        if (c > 1) csv += ',';
-        csv += csv_field(r.get(i, c));
-      }
-      csv += '\n';
+// What an export still has to send. Shared by the stream's source, which
+// runs after the request's Context is gone: it holds the pool, never the
+// Context.
+struct ExportCursor {
+  db::Db db;
+  std::optional<std::string> status, start, end;
+  std::optional<std::string> after;  // the last id sent (keyset)
+  std::string first;                 // the head line and the first batch, not yet sent
+  bool done = false;
+};
+
+// The next batch of rows as CSV lines: one statement on a connection taken
+// from the pool and given back before the lines are written. Empty at the
+// end.
+Task<std::string> next_batch(ExportCursor& cur) {
+  if (cur.done) co_return std::string();
+  db::Params params{cur.status, cur.start, cur.end, cur.after, kExportBatch};
+  auto r = co_await cur.db.query(kExportSql, std::move(params));
+  std::string csv;
+  for (int i = 0; i < r.rows(); ++i) {
+    for (int c = 1; c <= 16; ++c) {
+      if (c > 1) csv += ',';
+      csv += csv_field(r.get(i, c));
     }
-    rows += r.rows();
-    if (r.rows() < kExportBatch) break;
-    after = std::string(r.get(r.rows() - 1, 0));
+    csv += '\n';
   }
+  cur.done = r.rows() < kExportBatch;
+  if (r.rows() > 0) cur.after = std::string(r.get(r.rows() - 1, 0));
+  co_return csv;
+}
+
+// Writes the rest of the export: the head line and first batch, then batch
+// after batch, each read only once the previous one was written (the sink
+// waits for a slow reader). Stops when the client is gone.
+Task<void> write_export(std::shared_ptr<ExportCursor> cur, http::BodySink& sink) {
+  std::string piece = std::move(cur->first);
+  while (!piece.empty()) {
+    bool written = co_await sink.write(piece);
+    if (!written) co_return;
+    piece = co_await next_batch(*cur);
+  }
+}
+
+std::string export_disposition() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
   char date[16];
   std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
+  return std::string("attachment; filename=orders-") + date + ".csv";
+}
+
+Task<http::Response> export_orders(web::Context& ctx) {
+  require_admin(ctx);
+  web::QueryReader q(ctx.req);
+  ValidationErrors errors;
+  auto cur = std::make_shared<ExportCursor>(ExportCursor{ctx.db(), {}, {}, {}, {}, {}, false});
+  cur->start = date_param(q, "startDate", errors);
+  cur->end = date_param(q, "endDate", errors);
+  std::string status = q.choice("status", status_choices(), "all");
+  q.finish();
+  errors.throw_if_any();
+  if (status != "all") cur->status = status;
+  // The first batch is read (and counted) before the answer starts, so a
+  // failing database is still a clean JSON error; the rest is read while it
+  // is sent, on the pool alone.
+  std::string batch = co_await next_batch(*cur);
+  cur->first =
+      "Order Number,Date,Customer Name,Customer Email,Status,Payment Status,Subtotal,Shipping,Tax,Discount,"
+      "Coupon Code,Total,Payment Method,Tracking Number,Carrier,Items Count\n" +
+      batch;
+  cur->db = db::Db(ctx.db().pool(), nullptr);
   http::Response res;
   res.status = 200;
-  res.body = std::move(csv);
   res.content_type = http::Bytes::literal("text/csv; charset=utf-8");
-  res.set_header("Content-Disposition", std::string("attachment; filename=orders-") + date + ".csv");
+  res.set_header("Content-Disposition", export_disposition());
+  res.stream = [cur](http::BodySink& sink) { return write_export(cur, sink); };
   co_return res;
 }
 
