@@ -182,27 +182,17 @@ Task<http::Response> export_orders(web::Context& ctx) {
 
 // ---- status -------------------------------------------------------------
 
-constexpr const char* kSetStatusSql =
-    "UPDATE orders SET status = $2::text, updated_at = " WH_ORDERS_NOW
-    ", shipped_at = CASE WHEN $2::text = 'shipped' THEN COALESCE(shipped_at, " WH_ORDERS_NOW
-    ") ELSE shipped_at END"
-    ", delivered_at = CASE WHEN $2::text = 'delivered' THEN COALESCE(delivered_at, " WH_ORDERS_NOW
-    ") ELSE delivered_at END"
-    " WHERE id = $1 AND status = $3 RETURNING id";
-
-// Moves the order to `to` by the state machine; returns the order JSON.
+// Moves the order to `to` by the state machine, with what that does to its
+// stock (orders/reservations.h); returns the order JSON.
 Task<std::string> change_status(web::Context& ctx, std::string_view number, const std::string& to) {
   auto order = co_await load_order(ctx, number);
   if (!transition_allowed(order.status, to)) throw ApiError(400, "ValidationError", transition_error(order.status, to));
   if (order.status == to) co_return order.json;
-  std::vector<std::string> released;
-  if (to == "cancelled") released = co_await release_order(ctx.db(), order.id, "cancelled", "failed");
-  if (released.empty()) {
-    db::Params params{order.id, to, order.status};
-    auto r = co_await ctx.db().query(kSetStatusSql, std::move(params));
-    if (r.empty()) throw ApiError(409, "ConflictError", "The order changed meanwhile; reload and try again");
-  }
-  invalidate_stock(ctx.services, released);
+  // Cancelling a reservation also marks its payment failed (as before).
+  std::string payment = order.payment_status;
+  if (stock_move(order.status, payment, to) == StockMove::release_reservation) payment = "failed";
+  auto changed = co_await move_order(ctx.db(), order.id, order.status, order.payment_status, to, payment);
+  invalidate_stock(ctx.services, changed);
   auto fresh = co_await load_order(ctx, number);
   co_return fresh.json;
 }
@@ -281,9 +271,6 @@ Task<http::Response> bulk_status(web::Context& ctx) {
 constexpr const char* kClaimRefundSql =
     "UPDATE orders SET payment_status = 'refund_pending', updated_at = " WH_ORDERS_NOW
     " WHERE id = $1 AND payment_status = 'paid' AND status <> 'refunded' RETURNING id";
-constexpr const char* kRefundedSql =
-    "UPDATE orders SET status = 'refunded', payment_status = 'refunded', updated_at = " WH_ORDERS_NOW
-    " WHERE id = $1 AND payment_status = 'refund_pending'";
 constexpr const char* kRefundFailedSql =
     "UPDATE orders SET payment_status = 'refund_failed', updated_at = " WH_ORDERS_NOW
     ", notes = concat_ws(E'\\n', NULLIF(notes, ''), $2::text) WHERE id = $1 AND payment_status = 'refund_pending'";
@@ -298,8 +285,10 @@ Task<http::Response> refund_order(web::Context& ctx) {
   if (claimed.empty()) throw ApiError(409, "ConflictError", "A refund of this order is already under way");
   auto outcome = co_await ctx.get<payments::PaystackClient>().refund(order.reference);
   if (outcome.outcome == payments::Outcome::accepted) {
-    db::Params params{order.id};
-    co_await ctx.db().query(kRefundedSql, std::move(params));
+    // Goods refunded before they were shipped go back on the shelf.
+    std::string claimed_state = "refund_pending", refunded = "refunded";
+    auto changed = co_await move_order(ctx.db(), order.id, std::nullopt, claimed_state, refunded, refunded);
+    invalidate_stock(ctx.services, changed);
     auto fresh = co_await load_order(ctx, order.id, true);
     co_return order_response(fresh.json, "Order refunded successfully");
   }

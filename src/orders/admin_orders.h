@@ -10,11 +10,15 @@
 //   PATCH /api/admin/orders/bulk-status {orderNumbers[1-100], status}
 //   PATCH /api/admin/orders/:order_number/status {status}: the state
 //         machine (orders/order_json.h); illegal -> 400 naming from and to.
-//         Cancelling a pending, unpaid order releases its reservation and
-//         coupon.
+//         The stock follows in the same transaction (orders/reservations.h
+//         move_order): an unpaid pending order moved on to processing sells
+//         its reservation; cancelling a pending, unpaid order releases its
+//         reservation and coupon; cancelling from processing puts the units
+//         back on the shelf and gives the coupon use back.
 //   POST  /api/admin/orders/:id/refund: the order number or id (fix); paid
 //         orders only; payment_status refund_pending, then Paystack POST
-//         /refund (no connection held), then refunded or refund_failed.
+//         /refund (no connection held), then refunded (units of an order
+//         still in processing back on the shelf) or refund_failed.
 //   PATCH /api/admin/orders/:order_number/tracking {tracking_number,
 //         carrier?}: sets both (carrier: migration 0010) and moves the order
 //         to shipped through the state machine (fix).
