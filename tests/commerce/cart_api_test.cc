@@ -284,6 +284,7 @@ TEST_F(CartApi, AddToCartAddsWhileSettingSyncsNeverInflate) {
     return qn("SELECT i.quantity FROM cart_items i JOIN carts c ON c.id = i.cart_id WHERE i.variant_id = " + quote(v) +
               " AND c.user_id = " + quote(user_id(customer_email_)));
   };
+  ASSERT_EQ(call("DELETE", "/api/cart", nullptr, customer_).status, 200);
   ASSERT_EQ(add(a, 2, customer_).status, 200);
   ASSERT_EQ(add(a, 1, customer_).status, 200);
   EXPECT_EQ(quantity(a), 3);
