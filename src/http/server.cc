@@ -125,7 +125,10 @@ class StreamSink final : public BodySink {
       : stream_(stream), chunked_(chunked), timeout_(timeout), draining_(draining) {}
 
   Task<bool> write(std::string_view bytes) override {
-    if (failed_ || draining_) co_return false;
+    // A drain ends the body unfinished, like a gone client: the last chunk
+    // is never sent, so no client takes a cut export for a whole one.
+    if (draining_) failed_ = true;
+    if (failed_) co_return false;
     if (bytes.empty()) co_return true;
     char size[20];
     int n = chunked_ ? std::snprintf(size, sizeof size, "%zx\r\n", bytes.size()) : 0;
@@ -326,9 +329,21 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
         continue;
       }
       StreamSink sink(stream, chunked, options_.read_timeout, draining_);
-      co_await res.stream(sink);
-      bool complete = co_await sink.finish();
-      if (!complete || !keep_alive) break;
+      bool complete = false;
+      try {
+        co_await res.stream(sink);
+        complete = co_await sink.finish();
+      } catch (const std::exception& e) {
+        log::warn("streamed response failed", {{"request_id", req.request_id}, {"error", e.what()}});
+      }
+      if (!complete) {
+        // Reset rather than close: a close-framed (HTTP/1.0) reader must not
+        // take a cut body for a whole one.
+        stream.socket().set_option(asio::socket_base::linger(true, 0), ec);
+        stream.close();
+        co_return;
+      }
+      if (!keep_alive) break;
       continue;
     }
     HeadOptions head_options{in.version(), keep_alive, req.request_id, res.body.size()};
