@@ -100,7 +100,7 @@ std::optional<std::string> date_param(web::QueryReader& q, std::string_view name
   return instant->sql;
 }
 
-// What an export still has to send. Shared by the stream's source, which
+// What an export still has to send. Shared with the body producer, which
 // runs after the request's Context is gone: it holds the pool, never the
 // Context.
 struct ExportCursor {
