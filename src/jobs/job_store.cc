@@ -44,7 +44,7 @@ constexpr const char* kEnsureSql =
 
 constexpr const char* kWaitingSql =
     "SELECT c.name, extract(epoch FROM GREATEST(" WH_DUE_AT("c.iv", "c.retry")
-    ", COALESCE(j.running_until, '-infinity'::timestamptz)) - now())::float8"
+    ", COALESCE(j.running_until, '-infinity'::timestamptz), now()) - now())::float8"
     " FROM " WH_SPECS " JOIN wh_jobs j USING (name) ORDER BY c.ord";
 
 // $1 name, $2 owner, $3 interval, $4 retry (s), $5 running for (s).

@@ -45,10 +45,10 @@ constexpr const char* kAlertSql =
     " RETURNING 1),"
     " mailed AS (INSERT INTO email_logs (id, type, to_email, subject, status, attempt_count, max_attempts,"
     " template_data, created_at)"
-    " SELECT wh_new_id(), 'low_stock_alert', $3, 'Low Stock Alert - ' || l.n || ' Items', 'queued', 0, 3,"
+    " SELECT wh_new_id(), 'low_stock_alert', $3::text, 'Low Stock Alert - ' || l.n || ' Items', 'queued', 0, 3,"
     " jsonb_build_object('template', 'lowStockAlert', 'variables',"
     " jsonb_build_object('count', l.n, 'products', l.products, 'link', $4::text)), " WH_JOB_NOW
-    " FROM listed l WHERE l.n > 0 AND $3 <> '' RETURNING 1)"
+    " FROM listed l WHERE l.n > 0 AND $3::text <> '' RETURNING 1)"
     " SELECT (SELECT n FROM listed), (SELECT count(*) FROM notified), (SELECT count(*) FROM mailed)";
 
 #undef WH_LOW
