@@ -130,8 +130,9 @@ Task<milliseconds> Scheduler::step(db::WorkerLease& lease) {
       continue;
     }
     const JobSpec* spec = find(w.name);
+    if (spec == nullptr) continue;
     const bool still_held = co_await lease.keep();
-    if (spec == nullptr || loop_.stopping() || !still_held) break;
+    if (loop_.stopping() || !still_held) break;
     auto run_id = co_await claim_run(db, *spec, owner_, mark_window());
     if (!run_id) continue;  // another instance was first, or it is running elsewhere
     flights_[spec->name] = Flight{*run_id, Clock::now() + spec->timeout, false, false};
