@@ -9,7 +9,7 @@
 //   2. in batches of JOB_LOW_STOCK_ALERT_BATCH (100) new crossings, one
 //      statement each: records them, gives every active admin one
 //      admin_low_stock notification and queues one lowStockAlert e-mail to
-//      ADMIN_EMAIL listing them (mail outbox, docs/mail.md).
+//      ADMIN_EMAIL (else EMAIL_FROM) listing them (mail outbox, docs/mail.md).
 // rows = variants alerted.
 #include "jobs/batches.h"
 #include "jobs/jobs.h"
@@ -53,6 +53,9 @@ constexpr const char* kAlertSql =
 
 #undef WH_LOW
 
+// ADMIN_EMAIL, or EMAIL_FROM as the old backend.
+std::string admin_email(const Config& c) { return c.admin_email.empty() ? c.email_from : c.admin_email; }
+
 Task<JobResult> run(JobContext& ctx) {
   const long long threshold = ctx.knob("THRESHOLD", 5);
   const long long batch = ctx.knob("BATCH", 100);
@@ -61,7 +64,7 @@ Task<JobResult> run(JobContext& ctx) {
   JobResult out;
   long long notifications = 0;
   for (;;) {
-    db::Params params{threshold, batch, ctx.config.admin_email, ctx.config.frontend_url + "/admin/inventory"};
+    db::Params params{threshold, batch, admin_email(ctx.config), ctx.config.frontend_url + "/admin/inventory"};
     auto r = co_await ctx.db.query(kAlertSql, std::move(params));
     const long long alerted = r.get_int(0, 0);
     out.rows += alerted;

@@ -161,6 +161,7 @@ TEST_F(JobEffectsTest, AnalyticsAggregationRunTwiceGivesTheSameRows) {
 
 TEST_F(JobEffectsTest, LowStockAlertFiresOncePerCrossing) {
   q("DELETE FROM email_logs");
+  ASSERT_EQ(app_.services.config.admin_email, "") << "ADMIN_EMAIL unset: EMAIL_FROM gets the alerts";
   run(jobs::low_stock_alert_job());  // the seed's low variants: alerted once
   const long long mails = qn("SELECT count(*) FROM email_logs WHERE type = 'low_stock_alert'");
   const long long notes = qn("SELECT count(*) FROM notifications WHERE type = 'admin_low_stock'");
@@ -177,7 +178,7 @@ TEST_F(JobEffectsTest, LowStockAlertFiresOncePerCrossing) {
               " || (template_data->'variables'->'products'->0->>'sku') || ' '"
               " || (template_data->'variables'->'products'->0->>'stock')"
               " FROM email_logs WHERE type = 'low_stock_alert' ORDER BY created_at DESC, id LIMIT 1"),
-            app_.services.config.admin_email + " queued lowStockAlert " + sku + " 3");
+            app_.services.config.email_from + " queued lowStockAlert " + sku + " 3");
   EXPECT_EQ(run(jobs::low_stock_alert_job()).rows, 0) << "still low: no second alert";
   q("UPDATE variants SET stock = 2 WHERE id = '" + v + "'");
   EXPECT_EQ(run(jobs::low_stock_alert_job()).rows, 0) << "lower still, same crossing";
