@@ -37,7 +37,8 @@ TEST(JobsApiTest, AdminsListTheJobsAndAskForARun) {
 
   auto r = server.get("/api/admin/jobs?runs=5", auth::bearer(admin));
   ASSERT_EQ(r.status, 200) << r.body;
-  const auto& list = r.json().at("data").at("jobs").as_array();
+  const auto doc = r.json();
+  const auto& list = doc.at("data").at("jobs").as_array();
   ASSERT_EQ(list.size(), kStandardJobs.size()) << r.body;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const auto& j = list[i].as_object();
