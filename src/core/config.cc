@@ -107,6 +107,20 @@ void read_purge(Config& c) {
   c.purge_retention = env_duration("CLOUDFLARE_PURGE_RETENTION", c.purge_retention);
 }
 
+// The job scheduler.
+void read_jobs(Config& c) {
+  c.jobs_enabled = env_bool("JOBS_ENABLED", c.jobs_enabled);
+  c.jobs_tick = env_ms("JOBS_TICK_MS", c.jobs_tick, 10, 3600000);
+  c.jobs_history_days = static_cast<int>(env_int("JOBS_HISTORY_DAYS", c.jobs_history_days, 1, 3650));
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    auto name = entry.substr(0, entry.find('='));
+    if (name.rfind("JOB_", 0) != 0) continue;
+    std::string n(name);
+    c.job_overrides[n] = env_int(n.c_str(), 0, 0, 1LL << 40);
+  }
+}
+
 // Paystack and the checkout.
 void read_payments(Config& c) {
   c.paystack_base_url = env_str("PAYSTACK_BASE_URL", c.paystack_base_url);
@@ -219,6 +233,7 @@ Config Config::from_env() {
       std::chrono::milliseconds(env_int("CURRENCY_REFRESH_MS", c.currency_refresh.count(), 1000, 30LL * 86400 * 1000));
   c.currency_retry = std::chrono::milliseconds(env_int("CURRENCY_RETRY_MS", 60000, 100, 86400LL * 1000));
   read_purge(c);
+  read_jobs(c);
   read_payments(c);
   return c;
 }

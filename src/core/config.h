@@ -98,6 +98,14 @@ struct Config {
   // Background workers (db/worker_lease.h)
   std::chrono::milliseconds worker_lease_ttl{30000};  // WORKER_LEASE_TTL_MS: a crashed holder is replaced after this
 
+  // Background jobs (jobs/scheduler.h, docs/jobs.md)
+  bool jobs_enabled = true;                    // JOBS_ENABLED: false = this instance runs no job
+  std::chrono::milliseconds jobs_tick{15000};  // JOBS_TICK_MS: longest sleep between looks at the schedule
+  int jobs_history_days = 30;                  // JOBS_HISTORY_DAYS: run history kept
+  // JOB_<NAME>_INTERVAL_S (0 = off), JOB_<NAME>_TIMEOUT_S and a job's own
+  // JOB_<NAME>_<KNOB> (e.g. JOB_LOW_STOCK_ALERT_THRESHOLD), by variable name.
+  std::map<std::string, long long> job_overrides;
+
   // Cloudflare purge (cdn/purge_worker.h, docs/cloudflare.md). Without the
   // token or the zone, purges are logged instead of sent.
   std::string cloudflare_api_token;                                              // CLOUDFLARE_API_TOKEN

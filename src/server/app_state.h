@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "currency/rate_refresher.h"
 #include "http/client.h"
+#include "jobs/scheduler.h"
 #include "mail/mail_worker.h"
 #include "metrics/server_metrics.h"
 #include "payments/paystack_client.h"
@@ -40,9 +41,10 @@ struct AppState {
   metrics::ServerMetrics metrics;     // GET /metrics, per-route metrics, the cache hit-rate monitor
   http::OutboundClient outbound;      // every call to another service goes through it
   payments::PaystackClient paystack;  // charges, verifies and refunds (through `outbound`)
-  currency::RateRefresher rates;      // its run() is started by App::start
+  currency::RateRefresher rates;      // refresh_once() is the currency_refresh job
   cdn::PurgeWorker purge;             // the edge purge outbox: run() by App::start, stop() after the drain
   mail::MailWorker mail;              // the e-mail outbox (email_logs): the same
+  jobs::Scheduler jobs;               // the background jobs (jobs/jobs.h): the same
 };
 
 }  // namespace wh::server

@@ -15,6 +15,7 @@
 #include "commerce/discounts.h"
 #include "content/admin_banners.h"
 #include "content/admin_settings.h"
+#include "jobs/admin_routes.h"
 #include "mail/unsubscribe_routes.h"
 #include "metrics/routes.h"
 #include "orders/order_routes.h"
@@ -38,6 +39,7 @@ void register_routes(web::Router& router) {
   commerce::register_cart_routes(router);
   commerce::register_address_routes(router);
   commerce::register_discount_routes(router);
+  jobs::register_admin_routes(router);
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {
