@@ -82,7 +82,9 @@ struct App::Impl {
   // After the drain: the background workers release their leases, then
   // the loop stops.
   void drained() {
-    state.purge.stop(kWorkerStopWait, [this] { state.mail.stop(kWorkerStopWait, [this] { finish(); }); });
+    state.purge.stop(kWorkerStopWait, [this] {
+      state.mail.stop(kWorkerStopWait, [this] { state.payments.stop(kWorkerStopWait, [this] { finish(); }); });
+    });
   }
 
   void finish() {
@@ -105,6 +107,7 @@ void App::start() {
   asio::co_spawn(impl_->io, impl_->state.rates.run(), asio::detached);
   asio::co_spawn(impl_->io, impl_->state.purge.run(), asio::detached);
   asio::co_spawn(impl_->io, impl_->state.mail.run(), asio::detached);
+  asio::co_spawn(impl_->io, impl_->state.payments.run(), asio::detached);
   for (int i = 0; i < impl_->threads; ++i) {
     impl_->workers.emplace_back([this] { impl_->io.run(); });
   }

@@ -51,7 +51,8 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
       paystack(outbound, config),
       rates(services),
       purge(services, metrics.registry, ex),
-      mail(services, metrics.registry, std::move(ex)) {
+      mail(services, metrics.registry, ex),
+      payments(services, metrics.registry, std::move(ex)) {
   services.provide(auth);
   services.provide(site);
   services.provide(limiter);
@@ -61,6 +62,7 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
   services.provide(metrics);
   services.provide(outbound);
   services.provide(paystack);
+  services.provide(payment_watch);
 }
 
 }  // namespace wh::server
