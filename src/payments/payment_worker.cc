@@ -90,7 +90,11 @@ Task<void> PaymentWorker::run() {
 }
 
 Task<void> PaymentWorker::loop() {
-  if (config_.payment_start_delay.count() > 0) co_await loop_.sleep(config_.payment_start_delay);
+  // Wake-ups (a queued event) do not cut the start delay short.
+  const auto start = std::chrono::steady_clock::now() + config_.payment_start_delay;
+  while (!loop_.stopping() && std::chrono::steady_clock::now() < start) {
+    co_await loop_.sleep(std::chrono::duration_cast<milliseconds>(start - std::chrono::steady_clock::now()));
+  }
   db::WorkerLease lease(*services_.pool, kLeaseName, db::worker_owner_id(), config_.worker_lease_ttl);
   while (!loop_.stopping()) {
     milliseconds wait = config_.payment_poll;
