@@ -65,8 +65,8 @@ std::optional<IncomingEvent> read_event(std::string_view body) {
 Task<bool> record_event(db::Db& db, const IncomingEvent& e) {
   constexpr const char* kSql =
       "INSERT INTO wh_payment_events (id, event, event_key, reference, payload, status, result, processed_at)"
-      " VALUES ($1, $2, $3, NULLIF($4, ''), $5::jsonb, $6, CASE WHEN $6 = 'ignored' THEN 'not_handled' END,"
-      " CASE WHEN $6 = 'ignored' THEN " WH_NOW " END) ON CONFLICT (event_key) DO NOTHING RETURNING id";
+      " VALUES ($1, $2, $3, NULLIF($4, ''), $5::jsonb, $6::text, CASE WHEN $6::text = 'ignored' THEN 'not_handled' END,"
+      " CASE WHEN $6::text = 'ignored' THEN " WH_NOW " END) ON CONFLICT (event_key) DO NOTHING RETURNING id";
   std::string status = handled_event(e.event) ? "queued" : "ignored";
   db::Params params{new_cuid(), e.event, e.key, e.reference, e.payload, status};
   auto r = co_await db.query(kSql, std::move(params));
