@@ -10,8 +10,7 @@ namespace {
 class PaymentStream : public PaymentsApi {
  protected:
   static void SetUpTestSuite() {
-    start([](Config& c) {
-      c.payment_poll = std::chrono::milliseconds(100);
+    start_payments([](Config& c) {
       c.payment_stream_heartbeat = std::chrono::milliseconds(200);
       c.payment_stream_max = std::chrono::milliseconds(2500);
     });

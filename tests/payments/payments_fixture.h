@@ -11,12 +11,16 @@ namespace wh::test {
 
 class PaymentsApi : public OrdersApi {
  protected:
-  static void SetUpTestSuite() {
-    start([](Config& c) {
+  // Starts the server with fast payment retries, an ADMIN_EMAIL and `tune`.
+  static void start_payments(const std::function<void(Config&)>& tune = {}) {
+    start([&](Config& c) {
       c.payment_poll = std::chrono::milliseconds(100);
       c.payment_retry = std::chrono::milliseconds(50);
+      c.admin_email = "alerts@wighaven.test";
+      if (tune) tune(c);
     });
   }
+  static void SetUpTestSuite() { start_payments(); }
 
   struct Placed {
     std::string number;

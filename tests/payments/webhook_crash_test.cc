@@ -12,7 +12,7 @@ class WebhookCrash : public PaymentsApi {
  protected:
   // The in-process server only places the order: its worker never starts.
   static void SetUpTestSuite() {
-    start([](Config& c) { c.payment_start_delay = std::chrono::hours(1); });
+    start_payments([](Config& c) { c.payment_start_delay = std::chrono::hours(1); });
   }
   static std::map<std::string, std::string> child_env(const std::string& start_delay_ms) {
     return {{"PAYSTACK_SECRET_KEY", FakePaystack::kSecret},
