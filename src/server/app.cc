@@ -83,7 +83,9 @@ struct App::Impl {
   // the loop stops.
   void drained() {
     state.purge.stop(kWorkerStopWait, [this] {
-      state.mail.stop(kWorkerStopWait, [this] { state.jobs.stop(kWorkerStopWait, [this] { finish(); }); });
+      state.mail.stop(kWorkerStopWait, [this] {
+        state.payments.stop(kWorkerStopWait, [this] { state.jobs.stop(kWorkerStopWait, [this] { finish(); }); });
+      });
     });
   }
 
@@ -106,6 +108,7 @@ void App::start() {
                  asio::detached);
   asio::co_spawn(impl_->io, impl_->state.purge.run(), asio::detached);
   asio::co_spawn(impl_->io, impl_->state.mail.run(), asio::detached);
+  asio::co_spawn(impl_->io, impl_->state.payments.run(), asio::detached);
   asio::co_spawn(impl_->io, impl_->state.jobs.run(), asio::detached);
   for (int i = 0; i < impl_->threads; ++i) {
     impl_->workers.emplace_back([this] { impl_->io.run(); });

@@ -53,6 +53,7 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
       rates(services),
       purge(services, metrics.registry, ex),
       mail(services, metrics.registry, ex),
+      payments(services, metrics.registry, ex),
       jobs(services, metrics.registry, std::move(ex)) {
   services.provide(auth);
   services.provide(site);
@@ -63,13 +64,8 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
   services.provide(metrics);
   services.provide(outbound);
   services.provide(paystack);
-  std::vector<jobs::JobSpec> list = jobs::standard_jobs(rates, config);
-  // PAYMENTS (branch wt-pay, wired by the lead at the merge): the payment
-  // verification and unpaid-order cancellation jobs join the list here,
-  // through the payments module's registration function taking the list,
-  // e.g. `payments::register_payment_jobs(list);`. Until then neither job
-  // exists: the scheduler does not pretend to run them.
-  for (auto& spec : list) jobs.add(std::move(spec));
+  services.provide(payment_watch);
+  for (auto& spec : jobs::standard_jobs(rates, config)) jobs.add(std::move(spec));
   services.provide(jobs);
 }
 
