@@ -107,6 +107,20 @@ void read_purge(Config& c) {
   c.purge_retention = env_duration("CLOUDFLARE_PURGE_RETENTION", c.purge_retention);
 }
 
+// The job scheduler.
+void read_jobs(Config& c) {
+  c.jobs_enabled = env_bool("JOBS_ENABLED", c.jobs_enabled);
+  c.jobs_tick = env_ms("JOBS_TICK_MS", c.jobs_tick, 10, 3600000);
+  c.jobs_history_days = static_cast<int>(env_int("JOBS_HISTORY_DAYS", c.jobs_history_days, 1, 3650));
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    auto name = entry.substr(0, entry.find('='));
+    if (name.rfind("JOB_", 0) != 0) continue;
+    std::string n(name);
+    c.job_overrides[n] = env_int(n.c_str(), 0, 0, 1LL << 40);
+  }
+}
+
 // Paystack and the checkout.
 void read_payments(Config& c) {
   c.paystack_base_url = env_str("PAYSTACK_BASE_URL", c.paystack_base_url);
@@ -117,6 +131,15 @@ void read_payments(Config& c) {
   c.paystack_secret_key = env_str("PAYSTACK_SECRET_KEY", "");
   c.paystack_timeout = env_ms("PAYSTACK_TIMEOUT_MS", c.paystack_timeout, 100, 120000);
   c.paystack_verify_retry = env_ms("PAYSTACK_VERIFY_RETRY_MS", c.paystack_verify_retry, 10, 3600000);
+  c.payment_batch = static_cast<int>(env_int("PAYMENT_BATCH", c.payment_batch, 1, 1000));
+  c.payment_poll = env_ms("PAYMENT_POLL_MS", c.payment_poll, 50, 86400000);
+  c.payment_retry = env_ms("PAYMENT_RETRY_MS", c.payment_retry, 10, 86400000);
+  c.payment_retry_max = env_ms("PAYMENT_RETRY_MAX_MS", c.payment_retry_max, 10, 86400000);
+  c.payment_max_attempts = static_cast<int>(env_int("PAYMENT_MAX_ATTEMPTS", c.payment_max_attempts, 1, 100));
+  c.payment_claim_timeout = env_ms("PAYMENT_CLAIM_TIMEOUT_MS", c.payment_claim_timeout, 100, 86400000);
+  c.payment_start_delay = env_ms("PAYMENT_WORKER_START_DELAY_MS", c.payment_start_delay, 0, 86400000);
+  c.payment_stream_heartbeat = env_ms("PAYMENT_STREAM_HEARTBEAT_MS", c.payment_stream_heartbeat, 50, 3600000);
+  c.payment_stream_max = env_ms("PAYMENT_STREAM_MAX_MS", c.payment_stream_max, 100, 86400000);
   c.paystack_verify_attempts =
       static_cast<int>(env_int("PAYSTACK_VERIFY_ATTEMPTS", c.paystack_verify_attempts, 1, 100));
   c.checkout_dedupe_window = std::chrono::seconds(env_int("CHECKOUT_DEDUPE_WINDOW_S", 10, 0, 3600));
@@ -219,6 +242,7 @@ Config Config::from_env() {
       std::chrono::milliseconds(env_int("CURRENCY_REFRESH_MS", c.currency_refresh.count(), 1000, 30LL * 86400 * 1000));
   c.currency_retry = std::chrono::milliseconds(env_int("CURRENCY_RETRY_MS", 60000, 100, 86400LL * 1000));
   read_purge(c);
+  read_jobs(c);
   read_payments(c);
   return c;
 }

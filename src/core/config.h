@@ -98,6 +98,14 @@ struct Config {
   // Background workers (db/worker_lease.h)
   std::chrono::milliseconds worker_lease_ttl{30000};  // WORKER_LEASE_TTL_MS: a crashed holder is replaced after this
 
+  // Background jobs (jobs/scheduler.h, docs/jobs.md)
+  bool jobs_enabled = true;                    // JOBS_ENABLED: false = this instance runs no job
+  std::chrono::milliseconds jobs_tick{15000};  // JOBS_TICK_MS: longest sleep between looks at the schedule
+  int jobs_history_days = 30;                  // JOBS_HISTORY_DAYS: run history kept
+  // JOB_<NAME>_INTERVAL_S (0 = off), JOB_<NAME>_TIMEOUT_S and a job's own
+  // JOB_<NAME>_<KNOB> (e.g. JOB_LOW_STOCK_ALERT_THRESHOLD), by variable name.
+  std::map<std::string, long long> job_overrides;
+
   // Cloudflare purge (cdn/purge_worker.h, docs/cloudflare.md). Without the
   // token or the zone, purges are logged instead of sent.
   std::string cloudflare_api_token;                                              // CLOUDFLARE_API_TOKEN
@@ -122,9 +130,20 @@ struct Config {
   std::string paystack_secret_key;                            // PAYSTACK_SECRET_KEY
   std::chrono::milliseconds paystack_timeout{20000};          // PAYSTACK_TIMEOUT_MS: one charge, verify or refund call
   std::chrono::milliseconds paystack_verify_retry{2000};      // PAYSTACK_VERIFY_RETRY_MS: first background verify retry
-  int paystack_verify_attempts = 8;                 // PAYSTACK_VERIFY_ATTEMPTS: background verifies (doubling)
-  std::chrono::seconds checkout_dedupe_window{10};  // CHECKOUT_DEDUPE_WINDOW_S: same cart+body = same order
-  std::chrono::seconds idempotency_key_ttl{86400};  // IDEMPOTENCY_KEY_TTL_S: an Idempotency-Key is kept
+  int paystack_verify_attempts = 8;  // PAYSTACK_VERIFY_ATTEMPTS: background verifies (doubling)
+  // The webhook queue's worker and the payment stream (payments/payment_worker.h,
+  // orders/payment_stream.h, docs/payments.md).
+  int payment_batch = 20;                                     // PAYMENT_BATCH: events claimed at a time
+  std::chrono::milliseconds payment_poll{5000};               // PAYMENT_POLL_MS: look for events without a wake-up
+  std::chrono::milliseconds payment_retry{1000};              // PAYMENT_RETRY_MS: first backoff (then doubling)
+  std::chrono::milliseconds payment_retry_max{300000};        // PAYMENT_RETRY_MAX_MS
+  int payment_max_attempts = 8;                               // PAYMENT_MAX_ATTEMPTS: then 'failed' + admin alert
+  std::chrono::milliseconds payment_claim_timeout{60000};     // PAYMENT_CLAIM_TIMEOUT_MS: a dead worker's events
+  std::chrono::milliseconds payment_start_delay{0};           // PAYMENT_WORKER_START_DELAY_MS: before the first claim
+  std::chrono::milliseconds payment_stream_heartbeat{15000};  // PAYMENT_STREAM_HEARTBEAT_MS: SSE comment + re-read
+  std::chrono::milliseconds payment_stream_max{600000};       // PAYMENT_STREAM_MAX_MS: then the stream closes
+  std::chrono::seconds checkout_dedupe_window{10};            // CHECKOUT_DEDUPE_WINDOW_S: same cart+body = same order
+  std::chrono::seconds idempotency_key_ttl{86400};            // IDEMPOTENCY_KEY_TTL_S: an Idempotency-Key is kept
 
   // Reads the environment; throws std::runtime_error naming the bad variable.
   static Config from_env();

@@ -1,11 +1,5 @@
 #include "currency/rate_refresher.h"
 
-#include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "cache/registry.h"
 #include "cache/tags.h"
 #include "core/log.h"
@@ -14,8 +8,6 @@
 #include "http/client.h"
 
 namespace wh::currency {
-namespace asio = boost::asio;
-using std::chrono::milliseconds;
 
 namespace {
 
@@ -57,42 +49,6 @@ Task<RefreshResult> RateRefresher::refresh_once() {
     log::warn("currency rate refresh failed; the stored rates stay", {{"error", out.error}});
   }
   co_return out;
-}
-
-Task<void> RateRefresher::run() {
-  const auto& config = services_.config;
-  if (config.currency_api_url.empty()) {
-    log::info("currency rate refresh is off (CURRENCY_API_URL=off)");
-    co_return;
-  }
-  const milliseconds interval = config.currency_refresh;
-  milliseconds backoff = std::min(config.currency_retry, interval);
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  for (;;) {
-    milliseconds wait = interval;
-    bool failed = false;
-    try {
-      db::Db db(*services_.pool, nullptr);
-      auto age = co_await stored_age(db);
-      if (age && *age < interval) {
-        wait = interval - *age;  // fresh, maybe from another instance
-      } else {
-        auto result = co_await refresh_once();
-        failed = !result.ok;
-      }
-    } catch (const std::exception& e) {
-      log::warn("currency rate refresh cannot read the stored rates", {{"error", e.what()}});
-      failed = true;
-    }
-    if (failed) {
-      wait = backoff;
-      backoff = std::min(backoff * 2, interval);
-    } else {
-      backoff = std::min(config.currency_retry, interval);
-    }
-    timer.expires_after(wait);
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
 }
 
 }  // namespace wh::currency

@@ -7,12 +7,10 @@
 // `currency` invalidated; any failure (transport, status, garbage) leaves
 // the table untouched and logs a warning.
 //
-// run(): at start and then every CURRENCY_REFRESH_MS, refreshes when the
-// stored rates are at least that old (by the database's clock, so a
-// refresh by another instance counts); after a failure it retries after
-// CURRENCY_RETRY_MS, doubling up to the refresh interval. The scheduling
-// is this one loop, so a job scheduler can take it over by calling
-// refresh_once().
+// The schedule is the job scheduler's: the currency_refresh job
+// (jobs/currency_refresh.cc) calls refresh_once() every CURRENCY_REFRESH_MS
+// when the stored rates are stale, on one instance, retrying after
+// CURRENCY_RETRY_MS (doubling) after a failure.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -32,13 +30,10 @@ struct RefreshResult {
 class RateRefresher {
  public:
   // Uses services.pool, http::OutboundClient and cache::Registry, all
-  // provided before run() or refresh_once() is called.
+  // provided before refresh_once() is called.
   explicit RateRefresher(web::Services& services) : services_(services) {}
 
   Task<RefreshResult> refresh_once();
-  // Never returns (ends with its io_context); returns at once when
-  // CURRENCY_API_URL is "off".
-  Task<void> run();
 
   std::atomic<std::uint64_t> attempts{0};
   std::atomic<std::uint64_t> failures{0};

@@ -1,12 +1,15 @@
 // Plain request/response values shared by the HTTP edge and the domain
 // handlers. Deliberately free of Beast types.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/task.h"
 
 namespace wh::http {
 
@@ -79,9 +82,28 @@ struct Header {
   Bytes value;
 };
 
+// Where a streamed body (Response::stream) is written, piece by piece.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // Sends `bytes` at once (one chunk; nothing for empty bytes). False once
+  // the client is gone or the server is shutting down: the producer should
+  // return.
+  virtual Task<bool> write(std::string_view bytes) = 0;
+};
+
+// Produces a streamed body by writing to the sink; the body ends when it
+// returns.
+using BodyProducer = std::function<Task<void>(BodySink&)>;
+
 struct Response {
   int status = 200;
   Bytes body;
+  // When set, the body is produced after the head instead of `body`:
+  // server-sent events, a long export. The head goes out first with
+  // Transfer-Encoding: chunked (HTTP/1.1) or, to an HTTP/1.0 client, with
+  // no length and the connection closed at the end.
+  BodyProducer stream;
   Bytes content_type = Bytes::literal("application/json; charset=utf-8");
   std::vector<Header> headers;
 

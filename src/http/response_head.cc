@@ -28,7 +28,12 @@ std::string serialize_head(const Response& res, const HeadOptions& options) {
   append_field(out, "X-Request-Id", options.request_id);
   if (options.version == 10 && options.keep_alive) out.append("Connection: keep-alive\r\n");
   if (options.version != 10 && !options.keep_alive) out.append("Connection: close\r\n");
-  out.append("Content-Length: ").append(std::to_string(options.content_length)).append("\r\n\r\n");
+  if (options.framing == Framing::length) {
+    out.append("Content-Length: ").append(std::to_string(options.content_length)).append("\r\n");
+  } else if (options.framing == Framing::chunked) {
+    out.append("Transfer-Encoding: chunked\r\n");
+  }
+  out.append("\r\n");
   return out;
 }
 

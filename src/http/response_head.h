@@ -10,16 +10,22 @@
 
 namespace wh::http {
 
+// How the body's end is known: its length, chunked transfer encoding (a
+// streamed body) or the connection closing (a streamed body to HTTP/1.0).
+enum class Framing { length, chunked, close };
+
 struct HeadOptions {
   unsigned version = 11;        // 10 or 11, the request's HTTP version
   bool keep_alive = true;       // false: "Connection: close"
   std::string_view request_id;  // sent as X-Request-Id
   std::size_t content_length = 0;
+  Framing framing = Framing::length;
 };
 
 // "HTTP/1.x <status> <reason>\r\n", Content-Type, every header of `res` in
 // order, X-Request-Id, Connection when it differs from the version's
-// default, Content-Length, then the blank line. A header whose value holds a
+// default, Content-Length (Transfer-Encoding: chunked, or nothing, per
+// the framing), then the blank line. A header whose value holds a
 // CR or LF is left out (it would split the response).
 std::string serialize_head(const Response& res, const HeadOptions& options);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <optional>
 #include <vector>
 
@@ -115,6 +116,51 @@ std::size_t body_limit_for(const ServerOptions& o, std::string_view target) {
   }
   return limit;
 }
+
+// The sink of a streamed body: each write is one chunk (or, framed by the
+// connection closing, the bytes as they are), sent at once.
+class StreamSink final : public BodySink {
+ public:
+  StreamSink(beast::tcp_stream& stream, bool chunked, std::chrono::seconds timeout, const std::atomic<bool>& draining)
+      : stream_(stream), chunked_(chunked), timeout_(timeout), draining_(draining) {}
+
+  Task<bool> write(std::string_view bytes) override {
+    // A drain ends the body unfinished, like a gone client: the last chunk
+    // is never sent, so no client takes a cut export for a whole one.
+    if (draining_) failed_ = true;
+    if (failed_) co_return false;
+    if (bytes.empty()) co_return true;
+    char size[20];
+    int n = chunked_ ? std::snprintf(size, sizeof size, "%zx\r\n", bytes.size()) : 0;
+    std::array<asio::const_buffer, 3> buffers{asio::buffer(size, static_cast<std::size_t>(n)),
+                                              asio::buffer(bytes.data(), bytes.size()),
+                                              asio::buffer("\r\n", chunked_ ? 2 : 0)};
+    co_return co_await send(buffers);
+  }
+
+  // The last chunk. Returns whether the whole body went out.
+  Task<bool> finish() {
+    if (failed_) co_return false;
+    if (!chunked_) co_return true;
+    std::array<asio::const_buffer, 1> last{asio::buffer("0\r\n\r\n", 5)};
+    co_return co_await send(last);
+  }
+
+ private:
+  template <typename Buffers>
+  Task<bool> send(const Buffers& buffers) {
+    stream_.expires_after(timeout_);
+    auto [ec, n] = co_await asio::async_write(stream_, buffers, asio::as_tuple(asio::use_awaitable));
+    if (ec) failed_ = true;
+    co_return !failed_;
+  }
+
+  beast::tcp_stream& stream_;
+  bool chunked_;
+  std::chrono::seconds timeout_;
+  const std::atomic<bool>& draining_;
+  bool failed_ = false;
+};
 
 }  // namespace
 
@@ -269,6 +315,37 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
     // The head is one string; the body is written from where it lies (a
     // cached response's shared bytes included): `res` outlives the write.
     keep_alive = keep_alive && !draining_;
+    if (res.stream) {
+      const bool chunked = in.version() != 10;
+      keep_alive = keep_alive && chunked;
+      HeadOptions stream_head{in.version(), keep_alive, req.request_id, 0, chunked ? Framing::chunked : Framing::close};
+      std::string stream_head_bytes = serialize_head(res, stream_head);
+      stream.expires_after(options_.read_timeout);
+      auto [hec, hn] =
+          co_await asio::async_write(stream, asio::buffer(stream_head_bytes), asio::as_tuple(asio::use_awaitable));
+      if (hec) break;
+      if (head) {
+        if (!keep_alive) break;
+        continue;
+      }
+      StreamSink sink(stream, chunked, options_.read_timeout, draining_);
+      bool complete = false;
+      try {
+        co_await res.stream(sink);
+        complete = co_await sink.finish();
+      } catch (const std::exception& e) {
+        log::warn("streamed response failed", {{"request_id", req.request_id}, {"error", e.what()}});
+      }
+      if (!complete) {
+        // Reset rather than close: a close-framed (HTTP/1.0) reader must not
+        // take a cut body for a whole one.
+        stream.socket().set_option(asio::socket_base::linger(true, 0), ec);
+        stream.close();
+        co_return;
+      }
+      if (!keep_alive) break;
+      continue;
+    }
     HeadOptions head_options{in.version(), keep_alive, req.request_id, res.body.size()};
     std::string head_bytes = serialize_head(res, head_options);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head_bytes),

@@ -28,6 +28,17 @@ struct ServerOptions {
 };
 
 // Produces the response for a parsed request. Must not throw.
+//
+// A streamed response (Response::stream, message.h) gets its head, then
+// each BodySink::write as one chunk at once; a write waits while the client
+// is slow to read (backpressure), each within read_timeout. The body ends
+// with the last chunk only when the producer returns with every write
+// done. A client gone, a write timed out, a drain, or a producer that
+// throws end it WITHOUT the last chunk (to HTTP/1.0 the connection is
+// reset), so no client takes a cut body for a whole one. The producer runs
+// after the request's Context is gone: it owns or shares what it uses and
+// holds no pooled database connection across a write. The stages see an
+// empty `body`: stream only from routes without a CachePlan.
 using RequestHandler = std::function<Task<Response>(Request&)>;
 
 class Server {

@@ -39,9 +39,9 @@
 #include <optional>
 
 #include "core/task.h"
+#include "core/wakeable_loop.h"
 #include "mail/mail_outbox.h"
 #include "mail/templates.h"
-#include "mail/wakeable_loop.h"
 #include "metrics/registry.h"
 #include "web/services.h"
 

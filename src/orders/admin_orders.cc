@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 #include <ctime>
+#include <memory>
+#include <utility>
 
 #include "accounts/authenticate.h"
 #include "accounts/validation.h"
@@ -98,71 +100,99 @@ std::optional<std::string> date_param(web::QueryReader& q, std::string_view name
   return instant->sql;
 }
 
-Task<http::Response> export_orders(web::Context& ctx) {
-  require_admin(ctx);
-  web::QueryReader q(ctx.req);
-  ValidationErrors errors;
-  auto start = date_param(q, "startDate", errors);
-  auto end = date_param(q, "endDate", errors);
-  std::string status = q.choice("status", status_choices(), "all");
-  q.finish();
-  errors.throw_if_any();
-  std::optional<std::string> status_p;
-  if (status != "all") status_p = status;
-  std::string csv =
-      "Order Number,Date,Customer Name,Customer Email,Status,Payment Status,Subtotal,Shipping,Tax,Discount,"
-      "Coupon Code,Total,Payment Method,Tracking Number,Carrier,Items Count\n";
-  std::optional<std::string> after;
-  for (int rows = 0; rows < kMaxExportRows;) {
-    db::Params params{status_p, start, end, after, kExportBatch};
-    auto r = co_await ctx.db().query(kExportSql, std::move(params));
-    for (int i = 0; i < r.rows(); ++i) {
-      for (int c = 1; c <= 16; ++c) {
-        if (c > 1) csv += ',';
-        csv += csv_field(r.get(i, c));
-      }
-      csv += '\n';
+// What an export still has to send. Shared with the body producer, which
+// runs after the request's Context is gone: it holds the pool, never the
+// Context.
+struct ExportCursor {
+  db::Db db;
+  std::optional<std::string> status, start, end;
+  std::optional<std::string> after;  // the last id sent (keyset)
+  std::string first;                 // the head line and the first batch, not yet sent
+  bool done = false;
+};
+
+// The next batch of rows as CSV lines: one statement on a connection taken
+// from the pool and given back before the lines are written. Empty at the
+// end.
+Task<std::string> next_batch(ExportCursor& cur) {
+  if (cur.done) co_return std::string();
+  db::Params params{cur.status, cur.start, cur.end, cur.after, kExportBatch};
+  auto r = co_await cur.db.query(kExportSql, std::move(params));
+  std::string csv;
+  for (int i = 0; i < r.rows(); ++i) {
+    for (int c = 1; c <= 16; ++c) {
+      if (c > 1) csv += ',';
+      csv += csv_field(r.get(i, c));
     }
-    rows += r.rows();
-    if (r.rows() < kExportBatch) break;
-    after = std::string(r.get(r.rows() - 1, 0));
+    csv += '\n';
   }
+  cur.done = r.rows() < kExportBatch;
+  if (r.rows() > 0) cur.after = std::string(r.get(r.rows() - 1, 0));
+  co_return csv;
+}
+
+// Writes the rest of the export: the head line and first batch, then batch
+// after batch, each read only once the previous one was written (the sink
+// waits for a slow reader). Stops when the client is gone.
+Task<void> write_export(std::shared_ptr<ExportCursor> cur, http::BodySink& sink) {
+  std::string piece = std::move(cur->first);
+  while (!piece.empty()) {
+    bool written = co_await sink.write(piece);
+    if (!written) co_return;
+    piece = co_await next_batch(*cur);
+  }
+}
+
+std::string export_disposition() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
   char date[16];
   std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
+  return std::string("attachment; filename=orders-") + date + ".csv";
+}
+
+Task<http::Response> export_orders(web::Context& ctx) {
+  require_admin(ctx);
+  web::QueryReader q(ctx.req);
+  ValidationErrors errors;
+  auto cur = std::make_shared<ExportCursor>(ExportCursor{ctx.db(), {}, {}, {}, {}, {}, false});
+  cur->start = date_param(q, "startDate", errors);
+  cur->end = date_param(q, "endDate", errors);
+  std::string status = q.choice("status", status_choices(), "all");
+  q.finish();
+  errors.throw_if_any();
+  if (status != "all") cur->status = status;
+  // The first batch is read (and counted) before the answer starts, so a
+  // failing database is still a clean JSON error; the rest is read while it
+  // is sent, on the pool alone.
+  std::string batch = co_await next_batch(*cur);
+  cur->first =
+      "Order Number,Date,Customer Name,Customer Email,Status,Payment Status,Subtotal,Shipping,Tax,Discount,"
+      "Coupon Code,Total,Payment Method,Tracking Number,Carrier,Items Count\n" +
+      batch;
+  cur->db = db::Db(ctx.db().pool(), nullptr);
   http::Response res;
   res.status = 200;
-  res.body = std::move(csv);
   res.content_type = http::Bytes::literal("text/csv; charset=utf-8");
-  res.set_header("Content-Disposition", std::string("attachment; filename=orders-") + date + ".csv");
+  res.set_header("Content-Disposition", export_disposition());
+  res.stream = [cur](http::BodySink& sink) { return write_export(cur, sink); };
   co_return res;
 }
 
 // ---- status -------------------------------------------------------------
 
-constexpr const char* kSetStatusSql =
-    "UPDATE orders SET status = $2::text, updated_at = " WH_ORDERS_NOW
-    ", shipped_at = CASE WHEN $2::text = 'shipped' THEN COALESCE(shipped_at, " WH_ORDERS_NOW
-    ") ELSE shipped_at END"
-    ", delivered_at = CASE WHEN $2::text = 'delivered' THEN COALESCE(delivered_at, " WH_ORDERS_NOW
-    ") ELSE delivered_at END"
-    " WHERE id = $1 AND status = $3 RETURNING id";
-
-// Moves the order to `to` by the state machine; returns the order JSON.
+// Moves the order to `to` by the state machine, with what that does to its
+// stock (orders/reservations.h); returns the order JSON.
 Task<std::string> change_status(web::Context& ctx, std::string_view number, const std::string& to) {
   auto order = co_await load_order(ctx, number);
   if (!transition_allowed(order.status, to)) throw ApiError(400, "ValidationError", transition_error(order.status, to));
   if (order.status == to) co_return order.json;
-  std::vector<std::string> released;
-  if (to == "cancelled") released = co_await release_order(ctx.db(), order.id, "cancelled", "failed");
-  if (released.empty()) {
-    db::Params params{order.id, to, order.status};
-    auto r = co_await ctx.db().query(kSetStatusSql, std::move(params));
-    if (r.empty()) throw ApiError(409, "ConflictError", "The order changed meanwhile; reload and try again");
-  }
-  invalidate_stock(ctx.services, released);
+  // Cancelling a reservation also marks its payment failed (as before).
+  std::string payment = order.payment_status;
+  if (stock_move(order.status, payment, to) == StockMove::release_reservation) payment = "failed";
+  auto changed = co_await move_order(ctx.db(), order.id, order.status, order.payment_status, to, payment);
+  invalidate_stock(ctx.services, changed);
   auto fresh = co_await load_order(ctx, number);
   co_return fresh.json;
 }
@@ -241,9 +271,6 @@ Task<http::Response> bulk_status(web::Context& ctx) {
 constexpr const char* kClaimRefundSql =
     "UPDATE orders SET payment_status = 'refund_pending', updated_at = " WH_ORDERS_NOW
     " WHERE id = $1 AND payment_status = 'paid' AND status <> 'refunded' RETURNING id";
-constexpr const char* kRefundedSql =
-    "UPDATE orders SET status = 'refunded', payment_status = 'refunded', updated_at = " WH_ORDERS_NOW
-    " WHERE id = $1 AND payment_status = 'refund_pending'";
 constexpr const char* kRefundFailedSql =
     "UPDATE orders SET payment_status = 'refund_failed', updated_at = " WH_ORDERS_NOW
     ", notes = concat_ws(E'\\n', NULLIF(notes, ''), $2::text) WHERE id = $1 AND payment_status = 'refund_pending'";
@@ -258,8 +285,10 @@ Task<http::Response> refund_order(web::Context& ctx) {
   if (claimed.empty()) throw ApiError(409, "ConflictError", "A refund of this order is already under way");
   auto outcome = co_await ctx.get<payments::PaystackClient>().refund(order.reference);
   if (outcome.outcome == payments::Outcome::accepted) {
-    db::Params params{order.id};
-    co_await ctx.db().query(kRefundedSql, std::move(params));
+    // Goods refunded before they were shipped go back on the shelf.
+    std::string claimed_state = "refund_pending", refunded = "refunded";
+    auto changed = co_await move_order(ctx.db(), order.id, std::nullopt, claimed_state, refunded, refunded);
+    invalidate_stock(ctx.services, changed);
     auto fresh = co_await load_order(ctx, order.id, true);
     co_return order_response(fresh.json, "Order refunded successfully");
   }

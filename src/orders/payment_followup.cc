@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "db/db.h"
+#include "orders/payment_apply.h"
 #include "orders/reservations.h"
 
 namespace wh::orders {
@@ -30,10 +31,13 @@ FollowUp follow(Verdict verdict, bool last_attempt) {
   return FollowUp::ask_again;
 }
 
-Task<bool> apply_verdict(web::Services& services, const std::string& order_id, Verdict verdict, bool last_attempt) {
-  auto next = follow(verdict, last_attempt);
+Task<bool> apply_verdict(web::Services& services, const std::string& order_id, const std::string& reference,
+                         const payments::VerifyOutcome& verify, bool last_attempt) {
+  auto next = follow(verify.verdict, last_attempt);
   if (next == FollowUp::ask_again) co_return false;
-  if (next == FollowUp::release) {
+  if (auto report = report_of(verify, reference, "verify")) {
+    co_await apply_payment(services, *report);
+  } else if (next == FollowUp::release) {
     auto products = co_await release_order(db::Db(*services.pool, nullptr), order_id, "pending", "failed");
     invalidate_stock(services, products);
   }
@@ -54,7 +58,7 @@ Task<void> run(web::Services& services, std::string order_id, std::string refere
     bool last = i == attempts;
     try {
       auto v = co_await paystack.verify(reference);
-      bool settled = co_await apply_verdict(services, order_id, v.verdict, last);
+      bool settled = co_await apply_verdict(services, order_id, reference, v, last);
       if (settled) {
         log::info("charge outcome settled by verify", {{"reference", reference}, {"status", v.status}});
         co_return;

@@ -3,8 +3,9 @@
 // so nothing is released until GET transaction/verify/:reference answers.
 // follow_up() asks it in the background, PAYSTACK_VERIFY_ATTEMPTS times with
 // doubling waits from PAYSTACK_VERIFY_RETRY_MS, and follows the answer:
-//   success          keep the reservation (the payment webhook marks it paid)
-//   failed/abandoned release the reservation and the coupon (payment failed)
+//   success          applied as the webhook would (orders/payment_apply.h):
+//                    paid, or flagged when the amount is wrong
+//   failed/abandoned applied: the reservation and the coupon are released
 //   not found        ask again; still unknown to Paystack after every
 //                    attempt: the charge never existed, release
 //   pending/no answer ask again; after the last attempt leave the order to
@@ -22,10 +23,11 @@ namespace wh::orders {
 enum class FollowUp { keep, release, ask_again };
 FollowUp follow(payments::Verdict verdict, bool last_attempt);
 
-// Applies a final verdict: releases when it says so. Returns true when the
-// order's fate is settled (kept or released).
-Task<bool> apply_verdict(web::Services& services, const std::string& order_id, payments::Verdict verdict,
-                         bool last_attempt);
+// Applies a verify answer: success and failure through apply_payment(),
+// still unknown to Paystack after the last attempt: released. Returns true
+// when the order's fate is settled.
+Task<bool> apply_verdict(web::Services& services, const std::string& order_id, const std::string& reference,
+                         const payments::VerifyOutcome& verify, bool last_attempt);
 
 // Starts the background verification on the current executor (detached).
 Task<void> start_follow_up(web::Services& services, std::string order_id, std::string reference);

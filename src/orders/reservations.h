@@ -1,4 +1,4 @@
-// What a pending, unpaid order holds and how it lets go of it.
+// What an order holds of the stock, and how it lets go of it.
 //
 // Rule: an order holds a reservation (variants.reserved_stock += quantity
 // of each item) and, with a coupon, one use of it (discount_codes.used_count)
@@ -6,7 +6,12 @@
 // release moves it out of that state in the same statement that gives the
 // stock and the coupon back, so a release runs at most once whatever races
 // with it (a refused charge, a late verify, a customer cancel, a payment).
+//
+// An order in processing, shipped or delivered holds a sale: its units have
+// left `stock` (docs/commerce.md, "Stock of an order"). Cancelled and
+// refunded orders, and pending ones whose payment failed, hold nothing.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +28,33 @@ namespace wh::orders {
 // One statement: no transaction is held open.
 Task<std::vector<std::string>> release_order(db::Db db, const std::string& order_id, std::string_view status,
                                              std::string_view payment_status);
+
+enum class Holding { nothing, reservation, sale };
+Holding holding_of(std::string_view status, std::string_view payment_status);
+
+// What the stock does when an order moves from (status, payment_status) to
+// `to` (an admin status change, a refund):
+//   reservation -> sale      reserved_stock -= q and stock -= q
+//   reservation -> nothing   the reservation and the coupon use are released
+//   nothing -> sale          stock -= q, refused (409) unless available
+//   sale -> nothing          stock += q when the goods never left the shop
+//                            (from processing); from shipped or delivered the
+//                            stock is left alone (the operator restocks the
+//                            parcel if it comes back)
+enum class StockMove { none, sell_reserved, release_reservation, sell_from_shelf, back_to_shelf };
+StockMove stock_move(std::string_view from_status, std::string_view from_payment_status, std::string_view to);
+
+// Moves the order from (from_status, from_payment_status) to (to,
+// to_payment_status) in ONE transaction with the order row locked: the
+// stock move above, the coupon use given back when a cancel ends a
+// reservation or a sale, the status (shipped_at / delivered_at stamped).
+// 409 when the order is no longer in the expected state or the shelf is
+// short. Returns the products whose available stock changed.
+// `from_status` nullopt: whatever status the order has now (the refund,
+// whose claim already pins the payment status).
+Task<std::vector<std::string>> move_order(db::Db db, std::string order_id, std::optional<std::string> from_status,
+                                          std::string from_payment_status, std::string to,
+                                          std::string to_payment_status);
 
 // Invalidates the detail of each product (available stock changed; the
 // lists may lag, docs/caching.md).

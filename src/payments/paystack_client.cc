@@ -82,6 +82,26 @@ std::string normalise_ghana_phone(std::string_view phone) {
   return "0" + std::string(rest);
 }
 
+Transaction read_transaction(const json::object& data) {
+  Transaction t;
+  t.reference = text_at(data, "reference");
+  t.status = text_at(data, "status");
+  t.channel = text_at(data, "channel");
+  t.currency = text_at(data, "currency");
+  t.gateway_response = text_at(data, "gateway_response");
+  if (const auto* v = data.if_contains("amount"); v != nullptr) {
+    if (v->is_int64()) {
+      t.amount = v->as_int64();
+    } else if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+      t.amount = static_cast<Pesewas>(v->as_uint64());
+    } else if (v->is_double() && v->as_double() >= 0 && v->as_double() < 1e15 &&
+               v->as_double() == static_cast<double>(static_cast<Pesewas>(v->as_double()))) {
+      t.amount = static_cast<Pesewas>(v->as_double());
+    }
+  }
+  return t;
+}
+
 PaystackClient::PaystackClient(http::OutboundClient& client, const Config& config)
     : client_(client),
       base_(config.paystack_base_url),
@@ -144,7 +164,11 @@ Task<VerifyOutcome> PaystackClient::verify(const std::string& reference) {
   VerifyOutcome out;
   out.error = a.error;
   out.status = text_at(a.data, "status");
-  out.channel = text_at(a.data, "channel");
+  Transaction tx = read_transaction(a.data);
+  out.channel = tx.channel;
+  out.amount = tx.amount;
+  out.currency = tx.currency;
+  out.gateway_response = tx.gateway_response;
   auto outcome = classify(a);
   if (outcome == Outcome::unknown) {
     out.verdict = Verdict::unknown;

@@ -12,11 +12,16 @@
 // Callers must hold no pooled database connection while awaiting these.
 #pragma once
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "core/config.h"
 #include "core/money.h"
 #include "core/task.h"
+
+namespace boost::json {
+class object;
+}
 
 namespace wh::http {
 class OutboundClient;
@@ -55,8 +60,11 @@ enum class Verdict {
 
 struct VerifyOutcome {
   Verdict verdict = Verdict::unknown;
-  std::string status;   // data.status as Paystack wrote it
-  std::string channel;  // data.channel (mobile_money, ...)
+  std::string status;             // data.status as Paystack wrote it
+  std::string channel;            // data.channel (mobile_money, ...)
+  std::optional<Pesewas> amount;  // data.amount (pesewas), when a number
+  std::string currency;           // data.currency (GHS)
+  std::string gateway_response;   // data.gateway_response
   std::string error;
 };
 
@@ -65,6 +73,18 @@ struct RefundOutcome {
   std::string status;  // data.status (pending, processed, ...)
   std::string message;
 };
+
+// The facts of a Paystack transaction object: GET /transaction/verify's
+// `data` and a charge.* webhook's `data` alike.
+struct Transaction {
+  std::string reference;
+  std::string status;  // success, failed, abandoned, reversed, pending, ...
+  std::string channel;
+  std::optional<Pesewas> amount;  // pesewas, when an integral number
+  std::string currency;
+  std::string gateway_response;
+};
+Transaction read_transaction(const boost::json::object& data);
 
 class PaystackClient {
  public:

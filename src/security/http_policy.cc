@@ -81,9 +81,9 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 }  // namespace
 
 bool maintenance_exempt(std::string_view path) {
-  for (std::string_view exact :
-       {"/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/me", "/api/settings/public", "/api/cart",
-        "/api/products/categories", "/healthz", "/readyz", "/gateway-health", "/"}) {
+  for (std::string_view exact : {"/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/me",
+                                 "/api/settings/public", "/api/cart", "/api/products/categories", "/healthz", "/readyz",
+                                 "/gateway-health", "/", "/webhook/paystack", "/api/webhooks/paystack"}) {
     if (path == exact) return true;
   }
   for (std::string_view prefix : {"/api/currency", "/api/health", "/api/super-admin", "/api/admin"}) {
@@ -94,7 +94,8 @@ bool maintenance_exempt(std::string_view path) {
 
 bool general_limit_exempt(std::string_view path) {
   return path == "/api/health" || path == "/healthz" || path == "/readyz" || path == "/gateway-health" ||
-         starts_with(path, "/api/admin") || starts_with(path, "/api/super-admin");
+         path == "/webhook/paystack" || path == "/api/webhooks/paystack" || starts_with(path, "/api/admin") ||
+         starts_with(path, "/api/super-admin");
 }
 
 std::vector<http::BodyLimit> body_limits() { return {{"/api/admin/products/bulk-upload", upload::kCsvFormBytes}}; }

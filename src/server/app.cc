@@ -82,7 +82,11 @@ struct App::Impl {
   // After the drain: the background workers release their leases, then
   // the loop stops.
   void drained() {
-    state.purge.stop(kWorkerStopWait, [this] { state.mail.stop(kWorkerStopWait, [this] { finish(); }); });
+    state.purge.stop(kWorkerStopWait, [this] {
+      state.mail.stop(kWorkerStopWait, [this] {
+        state.payments.stop(kWorkerStopWait, [this] { state.jobs.stop(kWorkerStopWait, [this] { finish(); }); });
+      });
+    });
   }
 
   void finish() {
@@ -102,9 +106,10 @@ void App::start() {
   asio::co_spawn(impl_->io, run_state_sync(impl_->io.get_executor(), impl_->state), asio::detached);
   asio::co_spawn(impl_->io, metrics::run_hit_rate_monitor(impl_->io.get_executor(), impl_->state.metrics.hit_rate),
                  asio::detached);
-  asio::co_spawn(impl_->io, impl_->state.rates.run(), asio::detached);
   asio::co_spawn(impl_->io, impl_->state.purge.run(), asio::detached);
   asio::co_spawn(impl_->io, impl_->state.mail.run(), asio::detached);
+  asio::co_spawn(impl_->io, impl_->state.payments.run(), asio::detached);
+  asio::co_spawn(impl_->io, impl_->state.jobs.run(), asio::detached);
   for (int i = 0; i < impl_->threads; ++i) {
     impl_->workers.emplace_back([this] { impl_->io.run(); });
   }

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "cache/instances.h"
+#include "jobs/jobs.h"
 
 namespace wh::server {
 
@@ -51,7 +52,9 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
       paystack(outbound, config),
       rates(services),
       purge(services, metrics.registry, ex),
-      mail(services, metrics.registry, std::move(ex)) {
+      mail(services, metrics.registry, ex),
+      payments(services, metrics.registry, ex),
+      jobs(services, metrics.registry, std::move(ex)) {
   services.provide(auth);
   services.provide(site);
   services.provide(limiter);
@@ -61,6 +64,9 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
   services.provide(metrics);
   services.provide(outbound);
   services.provide(paystack);
+  services.provide(payment_watch);
+  for (auto& spec : jobs::standard_jobs(rates, config)) jobs.add(std::move(spec));
+  services.provide(jobs);
 }
 
 }  // namespace wh::server

@@ -10,8 +10,11 @@
 #include "core/config.h"
 #include "currency/rate_refresher.h"
 #include "http/client.h"
+#include "jobs/scheduler.h"
 #include "mail/mail_worker.h"
 #include "metrics/server_metrics.h"
+#include "orders/payment_watch.h"
+#include "payments/payment_worker.h"
 #include "payments/paystack_client.h"
 #include "security/client_ip.h"
 #include "security/http_policy.h"
@@ -35,14 +38,17 @@ struct AppState {
   security::RatePolicy general_limit;  // RATE_LIMIT_MAX_REQUESTS per IP per 15 min
   security::ClientIpPolicy client_ip;
   security::CorsPolicy cors;
-  BlockingPool blocking;              // bcrypt and other CPU-heavy work (bounded queue)
-  cache::Registry caches;             // the response caches (cache/instances.cc)
-  metrics::ServerMetrics metrics;     // GET /metrics, per-route metrics, the cache hit-rate monitor
-  http::OutboundClient outbound;      // every call to another service goes through it
-  payments::PaystackClient paystack;  // charges, verifies and refunds (through `outbound`)
-  currency::RateRefresher rates;      // its run() is started by App::start
-  cdn::PurgeWorker purge;             // the edge purge outbox: run() by App::start, stop() after the drain
-  mail::MailWorker mail;              // the e-mail outbox (email_logs): the same
+  BlockingPool blocking;               // bcrypt and other CPU-heavy work (bounded queue)
+  cache::Registry caches;              // the response caches (cache/instances.cc)
+  metrics::ServerMetrics metrics;      // GET /metrics, per-route metrics, the cache hit-rate monitor
+  http::OutboundClient outbound;       // every call to another service goes through it
+  payments::PaystackClient paystack;   // charges, verifies and refunds (through `outbound`)
+  currency::RateRefresher rates;       // refresh_once() is the currency_refresh job
+  cdn::PurgeWorker purge;              // the edge purge outbox: run() by App::start, stop() after the drain
+  mail::MailWorker mail;               // the e-mail outbox (email_logs): the same
+  orders::PaymentWatch payment_watch;  // wakes the payment streams (SSE) on order changes
+  payments::PaymentWorker payments;    // the Paystack webhook queue: the same as mail
+  jobs::Scheduler jobs;                // the background jobs (jobs/jobs.h): the same
 };
 
 }  // namespace wh::server

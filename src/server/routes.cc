@@ -15,9 +15,12 @@
 #include "commerce/discounts.h"
 #include "content/admin_banners.h"
 #include "content/admin_settings.h"
+#include "jobs/admin_routes.h"
 #include "mail/unsubscribe_routes.h"
 #include "metrics/routes.h"
 #include "orders/order_routes.h"
+#include "orders/payment_routes.h"
+#include "payments/webhook_routes.h"
 #include "security/stages.h"
 #include "system/health.h"
 
@@ -34,10 +37,13 @@ void register_routes(web::Router& router) {
   content::register_admin_banner_routes(router);
   content::register_admin_setting_routes(router);
   orders::register_routes(router);
+  orders::register_payment_routes(router);
+  payments::register_webhook_routes(router);
   mail::register_unsubscribe_routes(router);
   commerce::register_cart_routes(router);
   commerce::register_address_routes(router);
   commerce::register_discount_routes(router);
+  jobs::register_admin_routes(router);
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {

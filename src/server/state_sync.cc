@@ -156,6 +156,10 @@ Task<bool> apply(const std::string& event, db::Connection& c, AppState& s) {
     s.purge.wake();
   } else if (event == "mail") {
     s.mail.wake();
+  } else if (event == "payments") {
+    s.payments.wake();
+  } else if (event.rfind("order:", 0) == 0) {
+    s.payment_watch.notify(event.substr(6));
   } else if (event == "settings") {
     s.caches.invalidate({cache::tags::kSettings});
     co_await reload_settings(c, s);
@@ -182,8 +186,10 @@ Task<void> listen(asio::any_io_executor ex, AppState& s) {
       co_await reload_settings(*conn, s);
       Watermark mark = co_await load_all_revoked(*conn, s);
       s.auth.live = true;
-      s.purge.wake();  // purge events may have been missed too
-      s.mail.wake();   // and so may queued e-mails (migration 0011)
+      s.purge.wake();                // purge events may have been missed too
+      s.mail.wake();                 // and so may queued e-mails (migration 0011)
+      s.payments.wake();             // and webhook events (0012)
+      s.payment_watch.notify_all();  // and order changes the payment streams wait for
       backoff = std::chrono::milliseconds(250);
       auto now = std::chrono::steady_clock::now();
       auto next_reload = now + kReloadEvery;

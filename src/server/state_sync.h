@@ -7,8 +7,10 @@
 // small blocked-IP and settings tables every 30 s. 'tags:' events (migration
 // 0008) invalidate the response caches; they are emptied on every
 // (re)connect, as notifications may have been missed. 'purge' events
-// (migration 0009) wake the edge purge worker and 'mail' events (0011) the
-// mail worker, and so does every (re)connect. The principal cache is
+// (migration 0009) wake the edge purge worker, 'mail' events (0011) the
+// mail worker and 'payments' events (0012) the payment worker, and so does
+// every (re)connect; 'order:<id>' events (0012) wake that order's payment
+// streams (all of them on a reconnect). The principal cache is
 // flushed only when the connection is lost (messages may have been missed);
 // while it is disconnected the caches are not trusted (AuthState::live is
 // false) and authentication asks the database instead. The listener runs on

@@ -272,5 +272,35 @@ TEST_F(CartApi, SyncSetsQuantitiesSoRepeatingItDoesNotInflate) {
   EXPECT_EQ(raw("POST", "/api/cart/sync", "garbage", customer_, "", "text/plain").status, 200);
 }
 
+// The storefront's background sync (useCart's scheduleSync, full local
+// quantities) and its add-to-cart (increments) send the very same request,
+// POST /api/cart/items {variantId, quantity}: nothing tells them apart, so
+// that route keeps adding, and the sync the storefront needs sets each line
+// (docs/commerce.md): PATCH per line, which creates a missing one, or
+// POST /api/cart/sync as JSON. Repeating either changes nothing.
+TEST_F(CartApi, AddToCartAddsWhileSettingSyncsNeverInflate) {
+  std::string a = variant(16, "10.00", 50), b = variant(17, "10.00", 50);
+  auto quantity = [&](const std::string& v) {
+    return qn("SELECT i.quantity FROM cart_items i JOIN carts c ON c.id = i.cart_id WHERE i.variant_id = " + quote(v) +
+              " AND c.user_id = " + quote(user_id(customer_email_)));
+  };
+  ASSERT_EQ(call("DELETE", "/api/cart", nullptr, customer_).status, 200);
+  ASSERT_EQ(add(a, 2, customer_).status, 200);
+  ASSERT_EQ(add(a, 1, customer_).status, 200);
+  EXPECT_EQ(quantity(a), 3);
+  std::string local =
+      json::serialize(json::object{{"items", json::array{json::object{{"variant_id", a}, {"quantity", 3}},
+                                                         json::object{{"variant_id", b}, {"quantity", 2}}}}});
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(call("PATCH", "/api/cart/items/" + a, json::object{{"quantity", 3}}, customer_).status, 200);
+    ASSERT_EQ(call("PATCH", "/api/cart/items/" + b, json::object{{"quantity", 2}}, customer_).status, 200);
+    ASSERT_EQ(raw("POST", "/api/cart/sync", local, customer_, "", "application/json").status, 200);
+    EXPECT_EQ(quantity(a), 3);
+    EXPECT_EQ(quantity(b), 2);
+  }
+  ASSERT_EQ(add(a, 1, customer_).status, 200);
+  EXPECT_EQ(quantity(a), 4);
+}
+
 }  // namespace
 }  // namespace wh::test

@@ -37,6 +37,11 @@ class RateRefreshTest : public ::testing::Test {
     Config c = test_config(db_.name());
     c.currency_api_url = provider_.url("/v6/latest/GHS");
     c.outbound_timeout = milliseconds(700);
+    c.jobs_enabled = true;  // the currency_refresh job refreshes the rates
+    for (const char* other : {"TOKEN_CLEANUP", "NOTIFICATION_CLEANUP", "CART_CLEANUP", "ANALYTICS_AGGREGATION",
+                              "LOW_STOCK_ALERT", "ABANDONED_CART_EMAIL", "MILESTONES"}) {
+      c.job_overrides[std::string("JOB_") + other + "_INTERVAL_S"] = 0;
+    }
     return c;
   }
   currency::RefreshResult refresh() {

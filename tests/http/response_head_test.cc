@@ -33,6 +33,16 @@ TEST(ResponseHead, ConnectionOnlyWhenItDiffersFromTheVersionsDefault) {
   EXPECT_EQ(serialize_head(sample(), {10, false, "r", 0}).find("Connection:"), std::string::npos);
 }
 
+TEST(ResponseHead, AStreamedBodyIsChunkedOrFramedByTheConnection) {
+  auto chunked = serialize_head(sample(), {11, true, "r", 0, Framing::chunked});
+  EXPECT_EQ(chunked.find("Content-Length"), std::string::npos);
+  EXPECT_EQ(chunked.substr(chunked.size() - 32), "\r\nTransfer-Encoding: chunked\r\n\r\n");
+  auto closing = serialize_head(sample(), {10, false, "r", 0, Framing::close});
+  EXPECT_EQ(closing.find("Content-Length"), std::string::npos);
+  EXPECT_EQ(closing.find("Transfer-Encoding"), std::string::npos);
+  EXPECT_EQ(closing.substr(closing.size() - 4), "\r\n\r\n");
+}
+
 TEST(ResponseHead, AValueWithALineBreakIsLeftOut) {
   Response r = sample();
   r.set_header("Location", Bytes(std::string("/x\r\nSet-Cookie: evil=1")));

@@ -51,7 +51,8 @@ ChildServer::ChildServer(const std::string& db, const std::map<std::string, std:
   std::map<std::string, std::string> vars{{"DATABASE_URL", db_url(db)}, {"PORT", std::to_string(port_)},
                                           {"HOST", "127.0.0.1"},        {"JWT_SECRET", test_config(db).jwt_secret},
                                           {"DEBUG_QUERY_HEADERS", "1"}, {"RATE_LIMITS", "false"},
-                                          {"ACCESS_LOG", "0"},          {"CLOUDFLARE_PURGE_MODE", "off"}};
+                                          {"ACCESS_LOG", "0"},          {"CLOUDFLARE_PURGE_MODE", "off"},
+                                          {"JOBS_ENABLED", "false"}};
   for (const auto& [k, v] : env) vars[k] = v;
   std::vector<std::string> strings;
   for (char** e = environ; *e != nullptr; ++e) {

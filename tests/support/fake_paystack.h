@@ -85,6 +85,12 @@ class FakePaystack {
     return FakeReply::json(R"({"status":true,"message":"Verification successful","data":{"status":")" + status +
                            R"(","channel":"mobile_money","reference":"x"}})");
   }
+  // A verify answer for a paid transaction of `amount` pesewas.
+  static FakeReply verify_paid(long long amount, const std::string& currency = "GHS") {
+    return FakeReply::json(R"({"status":true,"message":"Verification successful","data":{"status":"success",)"
+                           R"("channel":"mobile_money","gateway_response":"Approved","amount":)" +
+                           std::to_string(amount) + R"(,"currency":")" + currency + R"("}})");
+  }
   static FakeReply server_error() { return FakeReply::json(R"({"status":false,"message":"Server error"})", 500); }
 
  private:

@@ -75,6 +75,7 @@ Config test_config(const std::string& db) {
   c.jwt_secret = "test-secret-0123456789-0123456789-0123456789";
   c.currency_api_url.clear();       // no test reaches the real provider; currency tests point it at a fake
   c.cloudflare_purge_mode = "off";  // no purge worker; the purge tests turn it on against a fake API
+  c.jobs_enabled = false;           // no background job; the job and currency tests turn them on
   return c;
 }
 

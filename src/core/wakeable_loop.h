@@ -1,7 +1,7 @@
 // The control of a background worker's loop, apart from its work: a strand
 // the loop runs on, a sleep that wake() cuts short, and a stop() that lets
 // the loop finish its step (and release its lease) with a deadline.
-// Generic: the mail worker uses it; the purge worker has the same logic
+// Generic: the mail and payment workers use it; the purge worker has the same logic
 // inline and could move onto it.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
@@ -12,7 +12,7 @@
 
 #include "core/task.h"
 
-namespace wh::mail {
+namespace wh {
 
 class WakeableLoop {
  public:
@@ -45,4 +45,4 @@ class WakeableLoop {
   std::function<void()> on_exit_;
 };
 
-}  // namespace wh::mail
+}  // namespace wh

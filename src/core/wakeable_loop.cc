@@ -1,4 +1,4 @@
-#include "mail/wakeable_loop.h"
+#include "core/wakeable_loop.h"
 
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
@@ -7,7 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
 
-namespace wh::mail {
+namespace wh {
 
 namespace asio = boost::asio;
 
@@ -66,4 +66,4 @@ Task<bool> WakeableLoop::sleep(std::chrono::milliseconds d) {
   co_return woken;
 }
 
-}  // namespace wh::mail
+}  // namespace wh

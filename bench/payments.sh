@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Load benchmark of the payment paths with a fake Paystack answering in
+# BENCH_LATENCY ms (default 300):
+#   - webhook ingestion: POST /webhook/paystack with signed charge.success
+#     events, each a different transaction (the worker applies them meanwhile);
+#   - verify-payment: POST /api/orders/:n/verify-payment (guest e-mail access),
+#     one GET transaction/verify per request (answered "pending": nothing to
+#     apply, so every request pays the provider's latency).
+#
+#   bench/payments.sh [connections=1000] [duration=20s]
+#
+# Orders and events are made up front (BENCH_ORDERS orders, default 20000;
+# BENCH_EVENTS signed bodies, default 200000). Goals (issue 10): p99 under
+# 100 ms plus the provider's latency for verify, under 100 ms for the
+# webhook, errors 0.
+# shellcheck source=scripts/common.sh
+source "$(dirname "$0")/../scripts/common.sh"
+FAKE_PORT="$(free_port)"
+LATENCY="${BENCH_LATENCY:-300}"
+export PAYSTACK_SECRET_KEY=sk_bench PAYSTACK_BASE_URL="http://127.0.0.1:$FAKE_PORT"
+export OUTBOUND_MAX_PER_HOST="${OUTBOUND_MAX_PER_HOST:-1000}" DB_ACQUIRE_TIMEOUT_MS="${DB_ACQUIRE_TIMEOUT_MS:-10000}"
+BENCH_DB="${BENCH_DB:-wh_bench_orders}"
+BENCH_SEED_ARGS="${BENCH_SEED_ARGS:---products 300 --categories 12 --customers 20 --orders 150}"
+ORDERS="${BENCH_ORDERS:-20000}"
+EVENTS="${BENCH_EVENTS:-200000}"
+python3 "$ROOT/bench/fake_paystack.py" "$FAKE_PORT" "$LATENCY" &
+FAKE_PID=$!
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+BENCH_PIDS+=("$FAKE_PID")
+
+psql -X -q "$DATABASE_URL" <<SQL
+DELETE FROM orders WHERE order_number LIKE 'BENCH-%';
+DELETE FROM wh_payment_events WHERE reference LIKE 'bench_%';
+INSERT INTO orders (id, order_number, status, payment_status, subtotal, shipping, tax, discount, total,
+                    customer_email, customer_phone, shipping_address, paystack_reference, created_at, updated_at)
+  SELECT 'cbench' || k || n, 'BENCH-' || k || '-' || n, 'pending', 'pending', 100, 0, 0, 0, 100,
+         'bench@example.com', '0241234567', '{}'::jsonb, 'bench_' || k || '_' || n, now(), now()
+    FROM generate_series(1, $ORDERS) n, (VALUES ('v'), ('w')) AS x(k);
+SQL
+
+# Signed webhook bodies, one a line: "<signature> <body>" (wrk's Lua has no HMAC).
+python3 - "$EVENTS" "$ORDERS" >"$BENCH_TMP/events.txt" <<'PY'
+import hashlib, hmac, json, sys
+events, orders = int(sys.argv[1]), int(sys.argv[2])
+for i in range(events):
+    n = i % orders + 1
+    body = json.dumps({"event": "charge.success", "data": {"id": 10_000_000 + i, "reference": f"bench_w_{n}",
+                       "amount": 10000, "currency": "GHS", "status": "success", "channel": "mobile_money"}},
+                      separators=(",", ":"))
+    sig = hmac.new(b"sk_bench", body.encode(), hashlib.sha512).hexdigest()
+    print(sig, body)
+PY
+
+run() {
+  local name="$1" goal_ms="$2"; shift 2
+  local out
+  out="$(BENCH_FILE="$BENCH_TMP/events.txt" BENCH_ORDERS="$ORDERS" bench_wrk "$@")"
+  read -r rps p50 p99 errors <<<"$(wrk_stats "$out")"
+  echo "$name (Paystack ${LATENCY} ms): ${rps} req/s, p50 ${p50}, p99 ${p99}, errors ${errors}"
+  check "$name p99 under ${goal_ms} ms" "$(ms "$p99") < $goal_ms"
+  check "$name without errors" "$errors == 0"
+}
+
+run "webhook ingestion" 100 -s "$ROOT/bench/payments_webhook.lua" "http://127.0.0.1:$PORT/webhook/paystack"
+run "verify-payment" "$((100 + LATENCY))" -s "$ROOT/bench/payments_verify.lua" "http://127.0.0.1:$PORT/"
+echo "webhook events applied: $(psql -X -tA "$DATABASE_URL" -c "SELECT status || ':' || result || ' ' || count(*)
+  FROM wh_payment_events WHERE reference LIKE 'bench_%' GROUP BY 1 ORDER BY 1" | tr '\n' ' ')"
+exit "$BENCH_FAILED"

@@ -1,0 +1,46 @@
+#include "jobs/admin_routes.h"
+
+#include "accounts/authenticate.h"
+#include "jobs/job_store.h"
+#include "jobs/scheduler.h"
+#include "web/query_params.h"
+#include "web/respond.h"
+
+namespace wh::jobs {
+
+namespace {
+
+Task<http::Response> list(web::Context& ctx) {
+  accounts::require_role(ctx, {"admin", "super_admin"});
+  web::QueryReader q(ctx.req);
+  const int runs = q.integer("runs", 10, 100);
+  auto& scheduler = ctx.get<Scheduler>();
+  auto db = ctx.db();
+  auto data = co_await jobs_json(db, scheduler.jobs(), runs);
+  co_return web::ok_data(data);
+}
+
+Task<http::Response> run_now(web::Context& ctx) {
+  accounts::require_role(ctx, {"admin", "super_admin"});
+  auto& scheduler = ctx.get<Scheduler>();
+  const std::string name(ctx.param("name"));
+  const JobSpec* spec = scheduler.find(name);
+  if (spec == nullptr) web::throw_not_found("Job not found");
+  if (!spec->enabled()) throw ApiError(409, "ConflictError", "This job is off (" + env_prefix(name) + "INTERVAL_S=0)");
+  std::vector<JobSpec> one{*spec};
+  auto db = ctx.db();
+  co_await ensure_jobs(db, one);
+  co_await request_run(db, name);
+  scheduler.wake();
+  co_return web::ok_data_message(R"({"job":")" + name + R"(","requested":true})",
+                                 "The job runs at the scheduler's next look", 202);
+}
+
+}  // namespace
+
+void register_admin_routes(web::Router& router) {
+  router.add("GET", "/api/admin/jobs", list);
+  router.add("POST", "/api/admin/jobs/:name/run", run_now);
+}
+
+}  // namespace wh::jobs
