@@ -1,4 +1,4 @@
-// Migrations 0010 and 0012: a variants update that changes only stock or
+// Migrations 0010 and 0014: a variants update that changes only stock or
 // reserved_stock names its product only (the lists may lag by their TTL);
 // any other change still names the lists. And the lists' TTL bounds that lag.
 #include <gtest/gtest.h>
@@ -31,7 +31,7 @@ TEST(MigrationOrders, StockOnlyVariantUpdateNamesTheProductNotTheLists) {
   EXPECT_EQ(last_tags(db.name(), product), "true,false") << "a column set to its own value is no change";
 }
 
-// Migration 0012 compares named columns instead of whole rows: a column
+// Migration 0014 compares named columns instead of whole rows: a column
 // added to variants later must be named there, or a change of it would not
 // reach the product lists.
 TEST(MigrationOrders, VariantTriggerComparesEveryListColumn) {
