@@ -48,6 +48,13 @@ o AS (UPDATE orders SET status = 'processing', payment_status = 'paid', paid_at 
       WHERE id = $1 RETURNING id)
 SELECT DISTINCT product_id FROM v)";
 
+// Paid for an order an operator already moved on (processing, shipped,
+// delivered: its units already left the shelf, reservations.h): only the
+// payment is recorded, the stock is not taken a second time.
+constexpr const char* kPaidOnlySql =
+    "UPDATE orders SET payment_status = 'paid', paid_at = " WH_ORDERS_NOW
+    ", payment_method = COALESCE(NULLIF($2, ''), payment_method), updated_at = " WH_ORDERS_NOW " WHERE id = $1";
+
 // Paid for stock that is gone: cancelled, refund_pending; a reservation
 // still held ($2) is given back with its coupon use.
 constexpr const char* kRefundPendingSql = R"(
@@ -167,6 +174,12 @@ Task<ApplyResult> apply_success(web::Services& services, const OrderFacts& o, co
     now_payment = std::string(row.get(0, 1));
     if (settled(now_payment)) {
       applied = Applied::already_settled;
+      co_return;
+    }
+    if (holding_of(now_status, now_payment) == Holding::sale) {
+      db::Params paid{o.id, r.channel};
+      co_await tx.query(kPaidOnlySql, std::move(paid));
+      now_payment = "paid";
       co_return;
     }
     const bool held = now_status == "pending" && now_payment == "pending";

@@ -42,6 +42,21 @@ TEST_F(WebhookApply, SuccessTurnsTheReservationIntoASaleOnceEvenWhenReplayed) {
   EXPECT_EQ(stock(o.variant), 8);
 }
 
+TEST_F(WebhookApply, SuccessForAnOrderAnOperatorAlreadySoldOnlyRecordsThePayment) {
+  auto o = order("session-pay-sold", 10, 2);
+  // What an admin's pending -> processing does (reservations.h): the
+  // reservation became a sale.
+  q("UPDATE variants SET stock = stock - 2, reserved_stock = reserved_stock - 2 WHERE id = " + quote(o.variant));
+  q("UPDATE orders SET status = 'processing' WHERE id = " + quote(o.id));
+  auto r = post_signed(charge_event("charge.success", o.reference, o.total, "GHS", 777201));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(settled_results(o.reference), "paid");
+  EXPECT_EQ(order_field(o.number, "payment_status"), "paid");
+  EXPECT_EQ(order_field(o.number, "status"), "processing");
+  EXPECT_EQ(stock(o.variant), 8) << "the units are not taken a second time";
+  EXPECT_EQ(reserved(o.variant), 0);
+}
+
 TEST_F(WebhookApply, WrongAmountOrCurrencyIsFlaggedNotPaid) {
   auto o = order("session-pay-2");
   post_signed(charge_event("charge.success", o.reference, o.total - 1, "GHS", 777101));
