@@ -45,8 +45,8 @@
 #include <vector>
 
 #include "core/task.h"
+#include "core/wakeable_loop.h"
 #include "jobs/job.h"
-#include "mail/wakeable_loop.h"
 #include "metrics/registry.h"
 #include "web/services.h"
 
@@ -105,7 +105,7 @@ class Scheduler {
   const Config& config_;
   bool enabled_;
   std::string owner_;
-  mail::WakeableLoop loop_;
+  WakeableLoop loop_;
   std::vector<JobSpec> jobs_;
   std::map<std::string, Flight> flights_;  // runs in progress here (strand only)
   Clock::time_point next_tidy_{};
