@@ -281,7 +281,8 @@ TEST_F(PurgeWorkerTest, WithoutCredentialsPurgesAreLoggedAndDoneRowsPruned) {
 TEST_F(PurgeWorkerTest, OnlyTheLeaseHolderCallsAndACleanStopHandsOverAtOnce) {
   server_.config.worker_lease_ttl = 10s;  // a handover faster than this is the release's doing
   start();
-  ASSERT_TRUE(wait_until([&] { return qn("SELECT count(*) FROM wh_leases WHERE expires_at > now()") == 1; }, 3s));
+  ASSERT_TRUE(wait_until(
+      [&] { return qn("SELECT count(*) FROM wh_leases WHERE name = 'cdn-purge' AND expires_at > now()") == 1; }, 3s));
   auto second_config = purge_config(server_.config, kTokenB);
   second_config.worker_lease_ttl = 10s;
   RunningApp second(second_config);
@@ -307,12 +308,12 @@ TEST_F(PurgeWorkerTest, PendingRowsSurviveSigkillAndAreSentByTheNextInstanceAfte
   ASSERT_TRUE(wait_until([&] { return !cf_.calls().empty(); }, 5s)) << child.log();
   child.kill(SIGKILL);
   EXPECT_EQ(pending(), 1) << "the row survived";
-  std::string dead_owner = q("SELECT owner FROM wh_leases");
+  std::string dead_owner = q("SELECT owner FROM wh_leases WHERE name = 'cdn-purge'");
   cf_.outage(std::nullopt);
   start();
   EXPECT_TRUE(cf_.wait_purged("banners", 6s));
   EXPECT_TRUE(wait_until([&] { return pending() == 0; }, 2s));
-  EXPECT_NE(q("SELECT owner FROM wh_leases"), dead_owner) << "taken over";
+  EXPECT_NE(q("SELECT owner FROM wh_leases WHERE name = 'cdn-purge'"), dead_owner) << "taken over";
 }
 
 TEST_F(PurgeWorkerTest, UrlModePurgesThePublicUrlsOfTheChangedRows) {
