@@ -64,6 +64,6 @@ run() {
 
 run "webhook ingestion" 100 -s "$ROOT/bench/payments_webhook.lua" "http://127.0.0.1:$PORT/webhook/paystack"
 run "verify-payment" "$((100 + LATENCY))" -s "$ROOT/bench/payments_verify.lua" "http://127.0.0.1:$PORT/"
-echo "webhook events applied: $(psql -X -tA "$DATABASE_URL" -c "SELECT status || ':' || result || ' ' || count(*)
-  FROM wh_payment_events WHERE reference LIKE 'bench_%' GROUP BY 1 ORDER BY 1" | tr '\n' ' ')"
+echo "webhook events applied: $(psql -X -tA "$DATABASE_URL" -c "SELECT status || ':' || coalesce(result, '-') || ' ' || count(*)
+  FROM wh_payment_events WHERE reference LIKE 'bench_%' GROUP BY status, result ORDER BY 1" | tr '\n' ' ')"
 exit "$BENCH_FAILED"
