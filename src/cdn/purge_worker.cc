@@ -1,12 +1,7 @@
 #include "cdn/purge_worker.h"
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <memory>
 
 #include "cdn/cloudflare_api.h"
 #include "cdn/purge_outbox.h"
@@ -61,8 +56,7 @@ PurgeWorker::PurgeWorker(web::Services& services, metrics::Registry& registry, a
       enabled_(config_.cloudflare_purge_mode != "off"),
       credentials_(!config_.cloudflare_api_token.empty() && !config_.cloudflare_zone_id.empty()),
       plan_options_(plan_options(config_)),
-      strand_(asio::make_strand(ex)),
-      timer_(strand_),
+      loop_(std::move(ex)),
       bucket_(config_.purge_burst, config_.purge_rate_per_min, Clock::now()),
       lag_(registry
                .histogram("wh_cdn_purge_lag_seconds",
@@ -82,57 +76,14 @@ Task<void> PurgeWorker::run() {
     log::info("cdn purge worker off on this instance (CLOUDFLARE_PURGE_MODE=off)");
     co_return;
   }
-  co_await asio::co_spawn(strand_, loop(), asio::use_awaitable);
+  co_await loop_.run([this] { return loop(); });
 }
 
 void PurgeWorker::wake() {
-  if (!enabled_) return;
-  asio::post(strand_, [this] {
-    woken_ = true;
-    timer_.cancel();
-  });
+  if (enabled_) loop_.wake();
 }
 
-void PurgeWorker::stop(milliseconds max_wait, std::function<void()> done) {
-  auto once = std::make_shared<std::atomic<bool>>(false);
-  auto call = [once, done = std::move(done)] {
-    if (!once->exchange(true)) done();
-  };
-  auto fallback = std::make_shared<asio::steady_timer>(strand_, max_wait);
-  fallback->async_wait([call, fallback](const boost::system::error_code&) { call(); });
-  asio::post(strand_, [this, call, fallback] {
-    stopping_ = true;
-    timer_.cancel();
-    auto exit = [call, fallback] {
-      fallback->cancel();
-      call();
-    };
-    if (running_) {
-      on_exit_ = exit;
-    } else {
-      exit();
-    }
-  });
-}
-
-void PurgeWorker::finished() {
-  running_ = false;
-  if (on_exit_) {
-    auto f = std::move(on_exit_);
-    on_exit_ = nullptr;
-    f();
-  }
-}
-
-Task<bool> PurgeWorker::sleep(milliseconds d) {
-  if (!woken_ && !stopping_ && d.count() > 0) {
-    timer_.expires_after(d);
-    co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
-  bool woken = woken_;
-  woken_ = false;
-  co_return woken;
-}
+void PurgeWorker::stop(milliseconds max_wait, std::function<void()> done) { loop_.stop(max_wait, std::move(done)); }
 
 Task<void> PurgeWorker::refresh_depth() {
   db::Db db(*services_.pool, nullptr);
@@ -142,7 +93,6 @@ Task<void> PurgeWorker::refresh_depth() {
 }
 
 Task<void> PurgeWorker::loop() {
-  running_ = true;
   if (!credentials_) {
     log::info("cdn purge: CLOUDFLARE_API_TOKEN or CLOUDFLARE_ZONE_ID unset; purges are logged, not sent");
   }
@@ -151,7 +101,7 @@ Task<void> PurgeWorker::loop() {
   Clock::time_point retry_at{}, next_prune{}, next_depth{};
   const milliseconds prune_every =
       std::min<milliseconds>(kPruneEvery, std::chrono::duration_cast<milliseconds>(config_.purge_retention));
-  while (!stopping_) {
+  while (!loop_.stopping()) {
     milliseconds wait = config_.purge_poll;
     bool failed = false;
     std::optional<milliseconds> retry_after;
@@ -195,24 +145,23 @@ Task<void> PurgeWorker::loop() {
     if (lease.held()) wait = std::min(wait, until(lease.renew_due()));
     if (wait.count() == 0) continue;
     const auto deadline = Clock::now() + wait;
-    bool woken = co_await sleep(wait);
+    bool woken = co_await loop_.sleep(wait);
     if (woken && !held) {
       // Only the holder acts on new rows; the others just watch the lease.
-      while (!stopping_ && Clock::now() < deadline) co_await sleep(until(deadline));
+      while (!loop_.stopping() && Clock::now() < deadline) co_await loop_.sleep(until(deadline));
     } else if (woken && config_.purge_delay.count() > 0) {
       // Gather the rest of a burst so it shares calls: until no row came for
       // the delay, at most kGatherFactor delays.
       const auto cap = Clock::now() + config_.purge_delay * kGatherFactor;
       auto quiet = Clock::now() + config_.purge_delay;
-      while (!stopping_ && Clock::now() < std::min(quiet, cap)) {
-        bool again = co_await sleep(until(std::min(quiet, cap)));
+      while (!loop_.stopping() && Clock::now() < std::min(quiet, cap)) {
+        bool again = co_await loop_.sleep(until(std::min(quiet, cap)));
         if (again) quiet = Clock::now() + config_.purge_delay;
       }
     }
   }
   co_await lease.release();
   lease_held_.set(0);
-  finished();
 }
 
 Task<PurgeWorker::CycleResult> PurgeWorker::cycle(db::WorkerLease& lease) {
@@ -271,7 +220,7 @@ Task<PurgeWorker::CycleResult> PurgeWorker::cycle(db::WorkerLease& lease) {
     for (; sent < plan.calls.size(); ++sent) {
       const std::size_t i = sent;
       bool still_held = co_await lease.keep();
-      if (stopping_ || !still_held) break;
+      if (loop_.stopping() || !still_held) break;
       if (Clock::now() - claimed_at + call_timeout > config_.purge_claim_timeout) break;
       if (!bucket_.take(Clock::now())) break;
       const PurgeCall& call = plan.calls[i];

@@ -34,8 +34,6 @@
 // wh_cdn_purge_lease_held.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -43,6 +41,7 @@
 #include "cdn/purge_plan.h"
 #include "cdn/token_bucket.h"
 #include "core/task.h"
+#include "core/wakeable_loop.h"
 #include "metrics/registry.h"
 #include "web/services.h"
 
@@ -80,23 +79,15 @@ class PurgeWorker {
   };
   Task<void> loop();
   Task<CycleResult> cycle(db::WorkerLease& lease);
-  Task<bool> sleep(std::chrono::milliseconds d);
   Task<void> refresh_depth();
-  void finished();
 
   web::Services& services_;
   const Config& config_;
   bool enabled_;
   bool credentials_;
   PlanOptions plan_options_;
-  boost::asio::strand<boost::asio::any_io_executor> strand_;
-  boost::asio::steady_timer timer_;
+  WakeableLoop loop_;  // the strand, the wakeable sleep and stop()
   TokenBucket bucket_;
-  // Touched on the strand only.
-  bool woken_ = false;
-  bool stopping_ = false;
-  bool running_ = false;
-  std::function<void()> on_exit_;
 
   metrics::Histogram& lag_;
   metrics::Gauge& pending_;

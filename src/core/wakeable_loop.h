@@ -1,8 +1,7 @@
 // The control of a background worker's loop, apart from its work: a strand
 // the loop runs on, a sleep that wake() cuts short, and a stop() that lets
 // the loop finish its step (and release its lease) with a deadline.
-// Generic: the mail and payment workers use it; the purge worker has the same logic
-// inline and could move onto it.
+// Generic: the purge, mail and payment workers and the job scheduler use it.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
