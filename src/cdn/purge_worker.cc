@@ -86,7 +86,7 @@ void PurgeWorker::wake() {
 void PurgeWorker::stop(milliseconds max_wait, std::function<void()> done) { loop_.stop(max_wait, std::move(done)); }
 
 Task<void> PurgeWorker::refresh_depth() {
-  db::Db db(*services_.pool, nullptr);
+  db::Db db(*services_.pool, nullptr, db::Priority::background);
   auto depth = co_await outbox_depth(db);
   pending_.set(static_cast<double>(depth.pending));
   oldest_.set(depth.oldest_seconds);
@@ -114,7 +114,7 @@ Task<void> PurgeWorker::loop() {
         next_depth = Clock::now() + kDepthEvery;
       }
       if (held && Clock::now() >= next_prune) {
-        db::Db db(*services_.pool, nullptr);
+        db::Db db(*services_.pool, nullptr, db::Priority::background);
         long pruned = co_await prune_done(db, config_.purge_retention, kPruneRows);
         if (pruned > 0) log::info("cdn purge: done outbox rows deleted", {{"rows", pruned}});
         next_prune = Clock::now() + prune_every;
@@ -166,7 +166,7 @@ Task<void> PurgeWorker::loop() {
 
 Task<PurgeWorker::CycleResult> PurgeWorker::cycle(db::WorkerLease& lease) {
   CycleResult out;
-  db::Db db(*services_.pool, nullptr);
+  db::Db db(*services_.pool, nullptr, db::Priority::background);
   const auto claimed_at = Clock::now();
   auto rows = co_await claim_rows(db, kClaimRows, config_.purge_claim_timeout);
   if (rows.empty()) co_return out;

@@ -206,6 +206,7 @@ Config Config::from_env() {
   c.db_acquire_timeout = std::chrono::milliseconds(env_int("DB_ACQUIRE_TIMEOUT_MS", 3000, 10, 120000));
   c.db_connect_timeout = std::chrono::milliseconds(env_int("DB_CONNECT_TIMEOUT_MS", 10000, 100, 120000));
   c.db_statement_timeout = std::chrono::milliseconds(env_int("DB_STATEMENT_TIMEOUT_MS", 5000, 0, 3600000));
+  c.db_prepared_statements = env_bool("DB_PREPARED_STATEMENTS", c.db_prepared_statements);
   c.db_connect_retries = static_cast<int>(env_int("DB_CONNECT_RETRIES", 4, 0, 20));
 
   c.jwt_secret = env_str("JWT_SECRET", "");

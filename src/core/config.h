@@ -43,6 +43,7 @@ struct Config {
   std::chrono::milliseconds db_connect_timeout{10000};   // DB_CONNECT_TIMEOUT_MS
   std::chrono::milliseconds db_statement_timeout{5000};  // DB_STATEMENT_TIMEOUT_MS; 0 = off
   int db_connect_retries = 4;                            // DB_CONNECT_RETRIES: Neon cold starts.
+  bool db_prepared_statements = true;                    // DB_PREPARED_STATEMENTS: see db/connection.h
 
   // Auth
   std::string jwt_secret;                                // JWT_SECRET (>= 32 characters, as the old backend required)

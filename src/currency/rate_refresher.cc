@@ -36,7 +36,7 @@ Task<RefreshResult> RateRefresher::refresh_once() {
   RefreshResult out;
   try {
     auto rates = co_await fetch(services_.get<http::OutboundClient>(), services_.config);
-    db::Db db(*services_.pool, nullptr);
+    db::Db db(*services_.pool, nullptr, db::Priority::background);
     out.saved = co_await save_rates(db, rates);
     services_.get<cache::Registry>().invalidate({cache::tags::kCurrency});
     out.ok = true;

@@ -19,6 +19,7 @@ struct ConnectOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds statement_timeout{5000};  // 0 = leave the server default
   std::string application_name = "wighaven";
+  bool prepare_statements = true;  // see Connection::exec()
 };
 
 struct ConnectParams {

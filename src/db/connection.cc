@@ -4,12 +4,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cctype>
 #include <cerrno>
+
+#include "core/log.h"
 
 namespace wh::db {
 namespace asio = boost::asio;
@@ -30,6 +34,22 @@ DbError result_error(PGresult* r) {
   while (!msg.empty() && msg.back() == '\n') msg.pop_back();
   return DbError(msg, state ? state : "", false);
 }
+
+// Statements worth a prepared plan; others (BEGIN, COMMIT, LISTEN, SET...)
+// run unnamed.
+bool preparable(std::string_view sql) {
+  auto start = sql.find_first_not_of(" \t\r\n(");
+  if (start == std::string_view::npos) return false;
+  std::string word;
+  for (auto i = start; i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])) != 0; ++i) {
+    word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i]))));
+  }
+  return word == "select" || word == "with" || word == "insert" || word == "update" || word == "delete" ||
+         word == "values";
+}
+
+// Off for the whole process once the server lost a prepared statement.
+std::atomic<bool> prepare_works{true};
 
 bool is_error(PGresult* r) {
   auto s = PQresultStatus(r);
@@ -135,6 +155,7 @@ Task<std::unique_ptr<Connection>> Connection::connect(asio::any_io_executor ex, 
 
   PGconn* raw = PQconnectStartParams(keys.data(), vals.data(), 0);
   std::unique_ptr<Connection> c(new Connection(ex, raw));
+  c->prepare_ = o.prepare_statements;
   if (raw == nullptr || PQstatus(raw) == CONNECTION_BAD) c->fail("connect");
   if (PQsetnonblocking(raw, 1) != 0) c->fail("connect");
 
@@ -185,15 +206,10 @@ struct ParamArrays {
 }  // namespace
 
 Task<Result> Connection::exec(std::string_view sql, const Params& params, std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  if (!alive()) throw DbError("connection closed by the server", "", true, true);
-  std::string text(sql);
-  ParamArrays arrays(params);
-  if (PQsendQueryParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, arrays.values.data(), nullptr,
-                        nullptr, 0) == 0) {
-    fail("send");
-  }
-  co_return co_await finish_query(deadline);
+  std::vector<Statement> one;
+  one.push_back(Statement{sql, params});
+  auto results = co_await pipeline(one, timeout);
+  co_return std::move(results.front());
 }
 
 Task<void> Connection::exec_script(std::string_view sql, std::chrono::milliseconds timeout) {
@@ -219,21 +235,49 @@ Task<Result> Connection::finish_query(Clock::time_point deadline) {
   co_return out;
 }
 
+std::string Connection::send_statement(const std::string& text, const Params& params) {
+  ParamArrays arrays(params);
+  const int n = static_cast<int>(params.size());
+  std::string preparing;
+  auto known = prepared_.find(text);
+  if (known == prepared_.end() && prepare_ && prepare_works.load() && prepared_.size() < kMaxPrepared &&
+      preparable(text)) {
+    preparing = "wh" + std::to_string(++next_name_);
+    if (PQsendPrepare(conn_, preparing.c_str(), text.c_str(), n, nullptr) == 0) fail("send");
+    known = prepared_.emplace(text, preparing).first;
+  }
+  int sent = known != prepared_.end()
+                 ? PQsendQueryPrepared(conn_, known->second.c_str(), n, arrays.values.data(), nullptr, nullptr, 0)
+                 : PQsendQueryParams(conn_, text.c_str(), n, nullptr, arrays.values.data(), nullptr, nullptr, 0);
+  if (sent == 0) fail("send");
+  return preparing;
+}
+
+void Connection::forget_if_stale(const DbError& error) {
+  // 26000: the name is unknown to the server; 0A000 "cached plan must not
+  // change result type": the table changed under the prepared statement.
+  if (error.sqlstate() == "26000") {
+    if (prepare_works.exchange(false)) {
+      log::error(
+          "the database lost a prepared statement (a pooler without prepared-statement support?):"
+          " statements run unprepared from now on; set DB_PREPARED_STATEMENTS=false",
+          {{"error", error.what()}});
+    }
+    broken_ = true;
+  } else if (error.sqlstate() == "0A000" &&
+             std::string_view(error.what()).find("cached plan") != std::string_view::npos) {
+    broken_ = true;
+  }
+}
+
 Task<std::vector<Result>> Connection::pipeline(const std::vector<Statement>& statements,
                                                std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   if (!alive()) throw DbError("connection closed by the server", "", true, true);
   if (PQenterPipelineMode(conn_) == 0) fail("pipeline");
-  std::vector<std::string> texts;
-  texts.reserve(statements.size());
-  for (const auto& s : statements) {
-    texts.emplace_back(s.sql);
-    ParamArrays arrays(s.params);
-    if (PQsendQueryParams(conn_, texts.back().c_str(), static_cast<int>(s.params.size()), nullptr, arrays.values.data(),
-                          nullptr, nullptr, 0) == 0) {
-      fail("send");
-    }
-  }
+  std::vector<std::string> preparing;  // per statement: the name whose Parse answers first, or ""
+  preparing.reserve(statements.size());
+  for (const auto& s : statements) preparing.push_back(send_statement(std::string(s.sql), s.params));
   if (PQpipelineSync(conn_) == 0) fail("send");
   co_await flush(deadline);
 
@@ -241,10 +285,18 @@ Task<std::vector<Result>> Connection::pipeline(const std::vector<Statement>& sta
   out.reserve(statements.size());
   std::optional<DbError> error;
   for (std::size_t i = 0; i < statements.size(); ++i) {
+    const int answers = preparing[i].empty() ? 1 : 2;  // a Parse answers before its statement
     Result last;
-    while (PGresult* r = co_await next_result(deadline)) {
-      if (is_error(r) && !error) error = result_error(r);
-      last = Result(r);
+    for (int answer = 0; answer < answers; ++answer) {
+      bool failed = false;
+      while (PGresult* r = co_await next_result(deadline)) {
+        if (is_error(r)) {
+          failed = true;
+          if (!error) error = result_error(r);
+        }
+        last = Result(r);
+      }
+      if (answer + 1 < answers && failed) prepared_.erase(std::string(statements[i].sql));
     }
     out.push_back(std::move(last));
   }
@@ -256,7 +308,10 @@ Task<std::vector<Result>> Connection::pipeline(const std::vector<Statement>& sta
   }
   PQclear(sync);
   if (PQexitPipelineMode(conn_) == 0) fail("pipeline exit");
-  if (error) throw *error;
+  if (error) {
+    forget_if_stale(*error);
+    throw *error;
+  }
   co_return out;
 }
 

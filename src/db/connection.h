@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/task.h"
@@ -32,6 +33,19 @@ class Connection {
 
   // Runs one parameterised statement. `timeout` bounds the wait for the
   // answer on the client side; when it passes the connection is marked broken.
+  //
+  // Statements (SELECT, WITH, INSERT, UPDATE, DELETE, VALUES) are prepared
+  // on first use under a name of this connection (protocol-level, which
+  // Neon's pooler supports; never SQL PREPARE), so the server parses each
+  // text once per connection and may reuse its plan instead of planning every
+  // call: up to kMaxPrepared texts, later ones run unnamed. A prepared
+  // statement whose result type changed (DDL by someone else) fails that
+  // call and marks the connection broken, so the pool replaces it and the
+  // next call prepares afresh. A prepared statement the server does not
+  // know (26000: a pooler that does not carry prepared statements across
+  // its server connections) fails that call and turns preparing off for the
+  // whole process (logged); ConnectOptions::prepare_statements = false
+  // (DB_PREPARED_STATEMENTS=false) never turns it on.
   Task<Result> exec(std::string_view sql, const Params& params, std::chrono::milliseconds timeout);
 
   // Runs a script of several statements without parameters (simple-query
@@ -58,6 +72,8 @@ class Connection {
   // so it is discarded before any statement is sent on it.
   bool alive();
 
+  static constexpr std::size_t kMaxPrepared = 200;
+
  private:
   Connection(boost::asio::any_io_executor ex, PGconn* conn);
   void watch_socket();
@@ -67,6 +83,10 @@ class Connection {
   Task<PGresult*> next_result(std::chrono::steady_clock::time_point deadline);
   Task<Result> finish_query(std::chrono::steady_clock::time_point deadline);
   [[noreturn]] void fail(const char* what);
+  // Queues one statement (prepared when it may be, see exec()); returns the
+  // name prepared in this round trip, or "" when no Parse result will come.
+  std::string send_statement(const std::string& text, const Params& params);
+  void forget_if_stale(const DbError& error);
 
   boost::asio::any_io_executor ex_;
   PGconn* conn_;
@@ -75,6 +95,9 @@ class Connection {
   // the reactor watching a reused descriptor number.
   boost::asio::posix::stream_descriptor socket_;
   bool broken_ = false;
+  bool prepare_ = true;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  unsigned next_name_ = 0;
 };
 
 }  // namespace wh::db

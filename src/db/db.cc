@@ -43,7 +43,7 @@ void QueryStats::record(std::string_view sql, std::int64_t us, std::int64_t wait
 Task<Result> Db::query(std::string_view sql, Params params) {
   for (int attempt = 0;; ++attempt) {
     auto t0 = Clock::now();
-    Lease lease = co_await pool_->acquire(attempt == 0 ? Pool::Fresh::no : Pool::Fresh::yes);
+    Lease lease = co_await pool_->acquire(attempt == 0 ? Pool::Fresh::no : Pool::Fresh::yes, priority_);
     auto wait = micros_since(t0);
     auto t1 = Clock::now();
     try {
@@ -65,7 +65,7 @@ Task<std::vector<Result>> Db::pipeline(std::vector<Statement> statements) {
   for (const auto& s : statements) reads_only = reads_only && is_read(s.sql);
   for (int attempt = 0;; ++attempt) {
     auto t0 = Clock::now();
-    Lease lease = co_await pool_->acquire(attempt == 0 ? Pool::Fresh::no : Pool::Fresh::yes);
+    Lease lease = co_await pool_->acquire(attempt == 0 ? Pool::Fresh::no : Pool::Fresh::yes, priority_);
     auto wait = micros_since(t0);
     auto t1 = Clock::now();
     try {
@@ -87,9 +87,9 @@ Task<std::vector<Result>> Db::pipeline(std::vector<Statement> statements) {
 Task<void> Db::transaction(const std::function<Task<void>(Tx&)>& body) {
   std::optional<Lease> lease;
   auto t0 = Clock::now();
-  lease.emplace(co_await pool_->acquire());
+  lease.emplace(co_await pool_->acquire(Pool::Fresh::no, priority_));
   if (stats_) stats_->wait_us += micros_since(t0);
-  Tx tx(lease, *pool_, stats_);
+  Tx tx(lease, *pool_, stats_, priority_);
   std::exception_ptr failure;
   try {
     co_await body(tx);
@@ -157,7 +157,7 @@ Task<std::vector<Result>> Tx::run(std::vector<Statement> statements, bool commit
       if (!replay) throw;
     }
     auto t0 = Clock::now();
-    lease_.emplace(co_await pool_.acquire(Pool::Fresh::yes));
+    lease_.emplace(co_await pool_.acquire(Pool::Fresh::yes, priority_));
     if (stats_) stats_->wait_us += micros_since(t0);
     t1 = Clock::now();
   }

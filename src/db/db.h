@@ -13,6 +13,7 @@
 
 #include "core/task.h"
 #include "db/params.h"
+#include "db/priority.h"
 #include "db/result.h"
 
 namespace wh::db {
@@ -35,7 +36,10 @@ class Tx;
 
 class Db {
  public:
-  Db(Pool& pool, QueryStats* stats) : pool_(&pool), stats_(stats) {}
+  // `priority`: Priority::background for the workers that drain durable
+  // queues (see pool.h), so a flood of requests cannot starve them.
+  Db(Pool& pool, QueryStats* stats, Priority priority = Priority::request)
+      : pool_(&pool), stats_(stats), priority_(priority) {}
 
   // One statement on any pooled connection. If the connection is lost, the
   // statement is retried once on a fresh connection when it is a read (text
@@ -55,6 +59,7 @@ class Db {
  private:
   Pool* pool_;
   QueryStats* stats_;
+  Priority priority_;
 };
 
 // The statements of one transaction. BEGIN travels with the first round
@@ -72,11 +77,13 @@ class Tx {
 
  private:
   friend class Db;
-  Tx(std::optional<Lease>& lease, Pool& pool, QueryStats* stats) : lease_(lease), pool_(pool), stats_(stats) {}
+  Tx(std::optional<Lease>& lease, Pool& pool, QueryStats* stats, Priority priority)
+      : lease_(lease), pool_(pool), stats_(stats), priority_(priority) {}
   Task<std::vector<Result>> run(std::vector<Statement> statements, bool commit);
   std::optional<Lease>& lease_;
   Pool& pool_;
   QueryStats* stats_;
+  Priority priority_;
   bool opened_ = false;     // BEGIN was sent (the server may be in the transaction)
   bool committed_ = false;  // COMMIT succeeded
 };

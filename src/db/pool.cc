@@ -149,7 +149,7 @@ PoolStats Pool::stats() const {
 
 const metrics::Histogram& Pool::wait_seconds() const { return core_->wait_seconds; }
 
-Task<Lease> Pool::acquire(Fresh fresh) {
+Task<Lease> Pool::acquire(Fresh fresh, Priority priority) {
   std::shared_ptr<PoolCore> core = core_;  // kept alive across every suspension below
   const auto start = Clock::now();
   const auto deadline = start + core->options.acquire_timeout;
@@ -192,7 +192,13 @@ Task<Lease> Pool::acquire(Fresh fresh) {
     }
     if (!conn && !own_slot) {
       waiter = std::make_shared<PoolWaiter>(executor);
-      core->waiters.push_back(waiter);
+      waiter->background = priority == Priority::background;
+      auto place = core->waiters.end();
+      if (waiter->background) {
+        place = std::find_if(core->waiters.begin(), core->waiters.end(),
+                             [](const std::shared_ptr<PoolWaiter>& w) { return !w->background; });
+      }
+      core->waiters.insert(place, waiter);
       ++core->counters.waited;
     }
   }

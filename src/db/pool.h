@@ -1,7 +1,10 @@
 // A small bounded pool of asynchronous connections. Requests that find every
 // connection busy wait in a FIFO queue until one is released or their
 // deadline passes (then they get ApiError 503), so the database never sees
-// more than `size` connections from this process.
+// more than `size` connections from this process. Background work (the
+// workers that drain durable queues: payments, mail, purges, jobs) queues
+// ahead of requests, so a flood of requests slows it by one statement's
+// wait, not by the whole queue.
 //
 // `acquire_timeout` bounds the whole acquisition: queueing, host name
 // resolution, connecting and connect retries. Idle connections the server
@@ -20,6 +23,7 @@
 
 #include "core/task.h"
 #include "db/connection.h"
+#include "db/priority.h"
 
 namespace wh::metrics {
 class Histogram;
@@ -87,7 +91,7 @@ class Pool {
 
   // Waits for a connection; throws ApiError(503) when `acquire_timeout`
   // passes or the database cannot be reached.
-  Task<Lease> acquire(Fresh fresh = Fresh::no);
+  Task<Lease> acquire(Fresh fresh = Fresh::no, Priority priority = Priority::request);
   PoolStats stats() const;
   // How long each acquisition queued for a connection (0 when one was free), in seconds.
   const metrics::Histogram& wait_seconds() const;

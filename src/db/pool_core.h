@@ -22,6 +22,7 @@ struct PoolWaiter {
   std::unique_ptr<Connection> conn;  // handed over by a release
   bool may_create = false;           // handed a free slot to open a connection in
   bool timed_out = false;            // the deadline passed (or the pool closed)
+  bool background = false;           // queued ahead of requests (Priority::background)
 };
 
 struct PoolCore {

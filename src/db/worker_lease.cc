@@ -32,7 +32,7 @@ WorkerLease::WorkerLease(Pool& pool, std::string name, std::string owner, std::c
 Task<bool> WorkerLease::acquire() {
   const bool had = held();
   const auto sent = Clock::now();
-  Db db(pool_, nullptr);
+  Db db(pool_, nullptr, Priority::background);
   db::Params params{name_, owner_, std::to_string(static_cast<double>(ttl_.count()) / 1000.0)};
   // A failure throws: the lease stays held until its local time is up.
   Result r = co_await db.query(kAcquireSql, params);
@@ -56,7 +56,7 @@ Task<void> WorkerLease::release() {
   if (!held()) co_return;
   held_until_ = {};
   try {
-    Db db(pool_, nullptr);
+    Db db(pool_, nullptr, Priority::background);
     db::Params params{name_, owner_};
     co_await db.query(kReleaseSql, params);
     log::info("worker lease released", {{"lease", name_}, {"owner", owner_}});

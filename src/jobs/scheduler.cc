@@ -112,7 +112,7 @@ Task<milliseconds> Scheduler::step(db::WorkerLease& lease) {
     if (!f.timed_out) wait = std::min(wait, until(f.timeout_at));
   }
   if (!held) co_return std::min(wait, std::chrono::duration_cast<milliseconds>(lease.ttl() / 3));
-  db::Db db(*services_.pool, nullptr);
+  db::Db db(*services_.pool, nullptr, db::Priority::background);
   if (!ensured_) {
     co_await ensure_jobs(db, jobs_);
     ensured_ = true;
@@ -146,7 +146,7 @@ Task<milliseconds> Scheduler::step(db::WorkerLease& lease) {
 std::chrono::milliseconds Scheduler::mark_window() const { return config_.worker_lease_ttl; }
 
 Task<void> Scheduler::keep_marks() {
-  db::Db db(*services_.pool, nullptr);
+  db::Db db(*services_.pool, nullptr, db::Priority::background);
   for (auto& [name, f] : flights_) {
     if (f.done) continue;
     const JobSpec* spec = find(name);
@@ -202,7 +202,7 @@ Task<void> Scheduler::execute(const JobSpec& spec, long long run_id) {
     log::warn("job failed", fields);
   }
   try {
-    db::Db db(*services_.pool, nullptr);
+    db::Db db(*services_.pool, nullptr, db::Priority::background);
     if (f.timed_out) {
       co_await release_run(db, spec.name, owner_);
     } else {

@@ -92,7 +92,7 @@ Task<void> MailWorker::run() {
 }
 
 Task<void> MailWorker::refresh_depth() {
-  db::Db db(*services_.pool, nullptr);
+  db::Db db(*services_.pool, nullptr, db::Priority::background);
   depth_.set(static_cast<double>(co_await queue_depth(db)));
 }
 
@@ -140,7 +140,7 @@ Task<void> MailWorker::loop() {
 }
 
 Task<bool> MailWorker::cycle(db::WorkerLease& lease, Clock::time_point& pause_until) {
-  db::Db db(*services_.pool, nullptr);
+  db::Db db(*services_.pool, nullptr, db::Priority::background);
   auto rows = co_await claim_queued(db, config_.mail_batch, config_.mail_claim_timeout);
   std::size_t done = 0;
   for (; done < rows.size(); ++done) {

@@ -213,6 +213,32 @@ TEST(PoolTest, WaiterGetsTheReleasedConnection) {
   EXPECT_EQ(pool.stats().waited, 2u);
 }
 
+// Background work (the queue workers) waits ahead of requests, first come
+// first served among itself, so a flood of requests cannot starve it.
+TEST(PoolTest, BackgroundWaitersAreServedBeforeRequests) {
+  test::ScratchDb scratch(false);
+  Loop loop;
+  Pool pool(loop.io.get_executor(), options(scratch.url(), 1));
+  std::vector<std::string> order;
+  auto run = [&](std::string name, Priority priority) {
+    loop.spawn([&, name, priority]() -> Task<void> {
+      Db db(pool, nullptr, priority);
+      co_await db.query("SELECT pg_sleep(0.02)");
+      order.push_back(name);
+    });
+  };
+  run("request-0", Priority::request);  // takes the connection; the rest queue in this order
+  run("request-1", Priority::request);
+  run("request-2", Priority::request);
+  run("worker-a", Priority::background);
+  run("request-3", Priority::request);
+  run("worker-b", Priority::background);
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"request-0", "worker-a", "worker-b", "request-1", "request-2", "request-3"}));
+}
+
 TEST(PoolTest, ReadIsRetriedAfterTheConnectionWasLost) {
   test::ScratchDb scratch(false);
   Loop loop;
@@ -513,6 +539,163 @@ TEST(PoolTest, QueryErrorCarriesSqlstateAndKeepsTheConnection) {
   EXPECT_EQ(sqlstate, "42P01");
   EXPECT_EQ(value, "x'y");
   EXPECT_EQ(pool.stats().connects, 1u);
+}
+
+// The plan of a statement is made once per connection: one prepared
+// statement per text, executed as often as it was called; transaction
+// control is never prepared.
+TEST(PoolTest, StatementsArePreparedOncePerConnectionAndReused) {
+  test::ScratchDb scratch(false);
+  Loop loop;
+  Pool pool(loop.io.get_executor(), options(scratch.url(), 1));
+  std::string summary;
+  std::string begins;
+  std::vector<std::string> sums;
+  constexpr const char* kAdd = "SELECT $1::int + 1";
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    for (int i = 0; i < 3; ++i) {
+      Params p{Param(i)};
+      auto r = co_await db.query(kAdd, std::move(p));
+      sums.emplace_back(r.get(0, 0));
+    }
+    std::vector<Statement> st;
+    st.push_back({kAdd, {Param(10)}});
+    st.push_back({kAdd, {Param(20)}});
+    auto rs = co_await db.pipeline(std::move(st));
+    for (const auto& r : rs) sums.emplace_back(r.get(0, 0));
+    std::function<Task<void>(Tx&)> body = [&](Tx& tx) -> Task<void> {
+      Params p{Param(100)};
+      auto r = co_await tx.query(kAdd, std::move(p));
+      sums.emplace_back(r.get(0, 0));
+    };
+    co_await db.transaction(body);
+    Params text{std::string(kAdd)};
+    auto r = co_await db.query(
+        "SELECT count(*) || ':' || sum(generic_plans + custom_plans) FROM pg_prepared_statements WHERE statement = $1",
+        std::move(text));
+    summary = std::string(r.get(0, 0));
+    auto b = co_await db.query(
+        "SELECT count(*) FROM pg_prepared_statements WHERE statement ILIKE 'begin%' OR statement ILIKE 'commit%'");
+    begins = std::string(b.get(0, 0));
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(sums, (std::vector<std::string>{"1", "2", "3", "11", "21", "101"}));
+  EXPECT_EQ(summary, "1:6") << "one prepared statement, run six times";
+  EXPECT_EQ(begins, "0");
+  EXPECT_EQ(pool.stats().connects, 1u);
+}
+
+// Off by configuration (DB_PREPARED_STATEMENTS=false): nothing is prepared.
+TEST(PoolTest, PreparingCanBeTurnedOff) {
+  test::ScratchDb scratch(false);
+  Loop loop;
+  auto o = options(scratch.url(), 1);
+  o.connect.prepare_statements = false;
+  Pool pool(loop.io.get_executor(), o);
+  std::string prepared;
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    for (int i = 0; i < 3; ++i) co_await db.query("SELECT 1 + 1");
+    auto r = co_await db.query("SELECT count(*) FROM pg_prepared_statements");
+    prepared = std::string(r.get(0, 0));
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(prepared, "0");
+}
+
+// A server that loses a prepared statement (what a pooler without support
+// for them does): that call fails, its connection is replaced and nothing is
+// prepared any more, so every later call works.
+TEST(PoolTest, AStatementTheServerLostTurnsPreparingOff) {
+  test::ScratchDb scratch(false);
+  Loop loop;
+  Pool pool(loop.io.get_executor(), options(scratch.url(), 1));
+  std::string lost;
+  std::vector<std::string> after;
+  std::string prepared_after;
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    co_await db.query("SELECT 40 + 2");
+    co_await db.query("DEALLOCATE ALL");
+    try {
+      co_await db.query("SELECT 40 + 2");
+    } catch (const DbError& e) {
+      lost = e.sqlstate();
+    }
+    for (int i = 0; i < 2; ++i) {
+      auto r = co_await db.query("SELECT 40 + 2");
+      after.emplace_back(r.get(0, 0));
+    }
+    auto r = co_await db.query("SELECT count(*) FROM pg_prepared_statements");
+    prepared_after = std::string(r.get(0, 0));
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(lost, "26000");
+  EXPECT_EQ(after, (std::vector<std::string>{"42", "42"}));
+  EXPECT_EQ(prepared_after, "0");
+  EXPECT_EQ(pool.stats().discarded, 1u);
+}
+
+// A statement that fails to prepare is not remembered: once its table exists
+// it runs (a remembered name would fail with 26000).
+TEST(PoolTest, AStatementThatFailedToPrepareRunsOnceItCan) {
+  test::ScratchDb scratch(false);
+  Loop loop;
+  Pool pool(loop.io.get_executor(), options(scratch.url(), 1));
+  std::string first_error;
+  std::string later;
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    try {
+      co_await db.query("SELECT count(*) FROM appears_later");
+    } catch (const DbError& e) {
+      first_error = e.sqlstate();
+    }
+    test::sql(scratch.name(), "CREATE TABLE appears_later (v int); INSERT INTO appears_later VALUES (1), (2)");
+    auto r = co_await db.query("SELECT count(*) FROM appears_later");
+    later = std::string(r.get(0, 0));
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(first_error, "42P01");
+  EXPECT_EQ(later, "2");
+  EXPECT_EQ(pool.stats().discarded, 0u);
+}
+
+// Another client changes a table under a prepared statement so that its
+// result type changes: that call fails, the connection is replaced, and the
+// next call prepares afresh and sees the new column.
+TEST(PoolTest, AResultTypeChangedByDdlReplacesTheConnection) {
+  test::ScratchDb scratch(false);
+  test::sql(scratch.name(), "CREATE TABLE shape (a int); INSERT INTO shape VALUES (1)");
+  Loop loop;
+  Pool pool(loop.io.get_executor(), options(scratch.url(), 1));
+  int columns_before = 0;
+  int columns_after = 0;
+  std::string changed_error;
+  loop.spawn([&]() -> Task<void> {
+    Db db(pool, nullptr);
+    auto before = co_await db.query("SELECT * FROM shape");
+    columns_before = before.cols();
+    test::sql(scratch.name(), "ALTER TABLE shape ADD COLUMN b int DEFAULT 2");
+    try {
+      co_await db.query("SELECT * FROM shape");
+    } catch (const DbError& e) {
+      changed_error = e.sqlstate();
+    }
+    auto after = co_await db.query("SELECT * FROM shape");
+    columns_after = after.cols();
+  });
+  loop.run();
+  loop.expect_no_errors();
+  EXPECT_EQ(columns_before, 1);
+  EXPECT_EQ(changed_error, "0A000");
+  EXPECT_EQ(columns_after, 2);
+  EXPECT_EQ(pool.stats().discarded, 1u);
 }
 
 TEST(PoolTest, TransactionCommitsOnSuccessAndRollsBackOnException) {
