@@ -20,3 +20,11 @@ function request()
   local path = string.format("/api/orders/BENCH-v-%d/verify-payment?email=bench@example.com", counter % orders + 1)
   return wrk.format("POST", path, {}, "")
 end
+
+-- BENCH_THINK_MS: each connection waits about this long between requests
+-- (spread over [think/2, 3*think/2] so connections do not move in step).
+local think_ms = tonumber(os.getenv("BENCH_THINK_MS") or "0")
+function delay()
+  if think_ms <= 0 then return 0 end
+  return math.floor(think_ms / 2 + math.random() * think_ms)
+end

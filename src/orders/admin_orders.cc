@@ -182,6 +182,12 @@ Task<http::Response> export_orders(web::Context& ctx) {
 
 // ---- status -------------------------------------------------------------
 
+// The signed-in admin's user id, for the stock movements.
+std::optional<std::string> admin_id(const web::Context& ctx) {
+  if (ctx.auth.principal) return ctx.auth.principal->id;
+  return std::nullopt;
+}
+
 // Moves the order to `to` by the state machine, with what that does to its
 // stock (orders/reservations.h); returns the order JSON.
 Task<std::string> change_status(web::Context& ctx, std::string_view number, const std::string& to) {
@@ -191,7 +197,9 @@ Task<std::string> change_status(web::Context& ctx, std::string_view number, cons
   // Cancelling a reservation also marks its payment failed (as before).
   std::string payment = order.payment_status;
   if (stock_move(order.status, payment, to) == StockMove::release_reservation) payment = "failed";
-  auto changed = co_await move_order(ctx.db(), order.id, order.status, order.payment_status, to, payment);
+  std::string reason = "Order " + std::string(number) + ": " + order.status + " -> " + to + " (admin)";
+  auto changed = co_await move_order(ctx.db(), order.id, order.status, order.payment_status, to, payment,
+                                     std::move(reason), admin_id(ctx));
   invalidate_stock(ctx.services, changed);
   auto fresh = co_await load_order(ctx, number);
   co_return fresh.json;
@@ -287,7 +295,9 @@ Task<http::Response> refund_order(web::Context& ctx) {
   if (outcome.outcome == payments::Outcome::accepted) {
     // Goods refunded before they were shipped go back on the shelf.
     std::string claimed_state = "refund_pending", refunded = "refunded";
-    auto changed = co_await move_order(ctx.db(), order.id, std::nullopt, claimed_state, refunded, refunded);
+    std::string reason = "Order " + std::string(ctx.param("id")) + " refunded (admin)";
+    auto changed = co_await move_order(ctx.db(), order.id, std::nullopt, claimed_state, refunded, refunded,
+                                       std::move(reason), admin_id(ctx));
     invalidate_stock(ctx.services, changed);
     auto fresh = co_await load_order(ctx, order.id, true);
     co_return order_response(fresh.json, "Order refunded successfully");

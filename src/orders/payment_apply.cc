@@ -1,8 +1,11 @@
 #include "orders/payment_apply.h"
 
 #include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "accounts/mail_queue.h"
+#include "core/ids.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "orders/reservations.h"
@@ -28,25 +31,16 @@ constexpr const char* kLockStockSql =
     " min(product_name) AS name FROM order_items WHERE order_id = $1 GROUP BY variant_id) q"
     " JOIN variants v ON v.id = q.variant_id ORDER BY v.id FOR UPDATE OF v";
 
-// The sale: $2 = the order held its reservation (else the coupon use the
-// release gave back is taken again).
-constexpr const char* kSaleSql = R"(
-WITH q AS (SELECT variant_id, sum(quantity)::int AS qty FROM order_items WHERE order_id = $1 GROUP BY variant_id),
-v AS (UPDATE variants v SET stock = v.stock - q.qty,
-        reserved_stock = CASE WHEN $2::boolean THEN GREATEST(v.reserved_stock - q.qty, 0) ELSE v.reserved_stock END,
-        updated_at = )" WH_ORDERS_NOW R"(
-      FROM q WHERE v.id = q.variant_id RETURNING v.id, v.product_id, v.stock AS new_stock, q.qty),
-m AS (INSERT INTO stock_movements (id, variant_id, order_id, type, quantity, previous_stock, new_stock, reason,
-                                   created_at)
-      SELECT 'c' || substr(md5(random()::text || v.id || clock_timestamp()::text), 1, 24), v.id, $1, 'sale', -v.qty,
-             v.new_stock + v.qty, v.new_stock, $3, )" WH_ORDERS_NOW R"( FROM v RETURNING id),
-c AS (UPDATE discount_codes d SET used_count = d.used_count + 1, updated_at = )" WH_ORDERS_NOW R"(
-      FROM orders o WHERE NOT $2::boolean AND o.id = $1 AND o.coupon_code IS NOT NULL
-       AND upper(d.code) = upper(o.coupon_code) RETURNING d.id),
-o AS (UPDATE orders SET status = 'processing', payment_status = 'paid', paid_at = )" WH_ORDERS_NOW R"(,
-        payment_method = COALESCE(NULLIF($4, ''), payment_method), updated_at = )" WH_ORDERS_NOW R"(
-      WHERE id = $1 RETURNING id)
-SELECT DISTINCT product_id FROM v)";
+// The order paid, after its units were sold (units_sql, reservations.h):
+// $2 = the order held its reservation (else the coupon use the release gave
+// back is taken again), $3 the channel.
+constexpr const char* kMarkPaidSql = R"(
+WITH c AS (UPDATE discount_codes d SET used_count = d.used_count + 1, updated_at = )" WH_ORDERS_NOW R"(
+           FROM orders o WHERE NOT $2::boolean AND o.id = $1 AND o.coupon_code IS NOT NULL
+            AND upper(d.code) = upper(o.coupon_code) RETURNING d.id)
+UPDATE orders SET status = 'processing', payment_status = 'paid', paid_at = )" WH_ORDERS_NOW R"(,
+       payment_method = COALESCE(NULLIF($3, ''), payment_method), updated_at = )" WH_ORDERS_NOW R"(
+ WHERE id = $1)";
 
 // Paid for an order an operator already moved on (processing, shipped,
 // delivered: its units already left the shelf, reservations.h): only the
@@ -67,6 +61,45 @@ v AS (UPDATE variants v SET reserved_stock = GREATEST(v.reserved_stock - q.qty, 
 c AS (UPDATE discount_codes d SET used_count = GREATEST(d.used_count - 1, 0), updated_at = )" WH_ORDERS_NOW R"(
       FROM o WHERE $2::boolean AND o.coupon_code IS NOT NULL AND upper(d.code) = upper(o.coupon_code) RETURNING d.id)
 SELECT DISTINCT product_id FROM v)";
+
+// What a paid order tells its shopper, in the transaction that records the
+// payment (so neither is lost nor sent for a payment that rolled back): the
+// in-app notification `payment` (signed-in shoppers) and, unless the setting
+// orderConfirmationEmail is false, the orderConfirmation e-mail.
+// $1 order, $2 e-mail id, $3 notification id, $4 shop URL, $5 the URL-encoded
+// e-mail (the guest's confirmation page asks for it).
+constexpr const char* kPaidNoticeSql = R"(
+WITH o AS (SELECT id, user_id, order_number, customer_email, shipping_address, subtotal, discount, shipping, tax, total,
+                  coupon_code, created_at FROM orders WHERE id = $1),
+n AS (INSERT INTO notifications (id, user_id, type, title, message, link, is_read, created_at)
+      SELECT $3, o.user_id, 'payment', 'Payment received',
+             'We received your payment for order ' || o.order_number || '. We are getting it ready.',
+             '/account/orders/' || o.order_number, false, )" WH_ORDERS_NOW R"( FROM o WHERE o.user_id IS NOT NULL
+      RETURNING id),
+m AS (INSERT INTO email_logs (id, type, to_email, subject, status, attempt_count, max_attempts, template_data,
+                              created_at)
+      SELECT $2, 'order_confirmation', o.customer_email, 'Order ' || o.order_number || ' confirmed: payment received',
+             'queued', 0, 3, jsonb_build_object('template', 'orderConfirmation', 'variables', jsonb_build_object(
+               'customer_name', COALESCE(o.shipping_address->>'name', ''), 'order_number', o.order_number,
+               'created_at', to_char(o.created_at, 'FMDD Mon YYYY'),
+               'items', COALESCE((SELECT jsonb_agg(jsonb_build_object(
+                   'product_name', oi.product_name,
+                   'variant', CASE WHEN jsonb_typeof(oi.attributes) = 'object'
+                                   THEN (SELECT string_agg(a.value, ', ') FROM jsonb_each_text(oi.attributes) a) END,
+                   'quantity', oi.quantity, 'unit_price', trim_scale(oi.unit_price)::text,
+                   'subtotal', trim_scale(oi.subtotal)::text) ORDER BY oi.created_at, oi.id)
+                 FROM order_items oi WHERE oi.order_id = o.id), '[]'::jsonb),
+               'subtotal', trim_scale(o.subtotal)::text, 'discount', trim_scale(o.discount)::text,
+               'shipping', trim_scale(o.shipping)::text, 'tax', trim_scale(o.tax)::text,
+               'total', trim_scale(o.total)::text, 'coupon_code', o.coupon_code,
+               'shipping_address', o.shipping_address,
+               'tracking_link', CASE WHEN o.user_id IS NULL
+                                     THEN $4 || '/order-confirmation/' || o.order_number || '?email=' || $5
+                                     ELSE $4 || '/account/orders/' || o.order_number END)),
+             )" WH_ORDERS_NOW R"(
+        FROM o WHERE NOT EXISTS (SELECT 1 FROM system_settings WHERE key = 'orderConfirmationEmail' AND value = 'false')
+      RETURNING id)
+SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM m))";
 
 constexpr const char* kRefundResultSql = "UPDATE orders SET payment_status = $2, " WH_APPEND_NOTE(
     "3") ", updated_at = " WH_ORDERS_NOW " WHERE id = $1 AND payment_status = 'refund_pending'";
@@ -97,16 +130,21 @@ std::string amount_text(const PaymentReport& r) {
   return (r.amount ? cedis_text(*r.amount) : std::string("?")) + " " + (r.currency.empty() ? "?" : r.currency);
 }
 
+db::Statement paid_notice(const Config& config, const OrderFacts& o) {
+  db::Params params{o.id, new_cuid(), new_cuid(), config.frontend_url,
+                    boost::urls::encode(o.email, boost::urls::unreserved_chars)};
+  return db::Statement{kPaidNoticeSql, std::move(params)};
+}
+
 ApplyResult result(const OrderFacts& o, Applied applied, std::string status, std::string payment_status) {
   return ApplyResult{applied, o.id, o.number, std::move(status), std::move(payment_status)};
 }
 
-Task<ApplyResult> flag_mismatch(web::Services& services, const OrderFacts& o, const PaymentReport& r) {
+Task<ApplyResult> flag_mismatch(web::Services& services, db::Db db, const OrderFacts& o, const PaymentReport& r) {
   const std::string paid = amount_text(r);
   const std::string due = cedis_text(o.total) + " GHS";
   std::string note = "[payment] " + r.source + " reported " + paid + " for reference " + r.reference +
                      " but the order total is " + due + ": not marked paid; check Paystack.";
-  db::Db db(*services.pool, nullptr);
   co_await db.transaction([&](db::Tx& tx) -> Task<void> {
     db::Params params{o.id, note};
     auto flagged = co_await tx.query(kFlagSql, std::move(params));
@@ -126,7 +164,7 @@ Task<ApplyResult> flag_mismatch(web::Services& services, const OrderFacts& o, co
 }
 
 // After the commit of refund_pending: asks Paystack, records the answer.
-Task<ApplyResult> refund(web::Services& services, const OrderFacts& o, const PaymentReport& r) {
+Task<ApplyResult> refund(web::Services& services, db::Db db, const OrderFacts& o, const PaymentReport& r) {
   auto outcome = co_await services.get<payments::PaystackClient>().refund(r.reference);
   std::string payment_status = "refund_pending";
   std::string note;
@@ -144,7 +182,6 @@ Task<ApplyResult> refund(web::Services& services, const OrderFacts& o, const Pay
   } else {
     note = "[payment] the refund request got no answer (" + outcome.message + "): check Paystack.";
   }
-  db::Db db(*services.pool, nullptr);
   if (payment_status != "refund_pending") {
     db::Params params{o.id, payment_status, note};
     co_await db.query(kRefundResultSql, std::move(params));
@@ -159,14 +196,13 @@ Task<ApplyResult> refund(web::Services& services, const OrderFacts& o, const Pay
   co_return result(o, applied, "cancelled", payment_status);
 }
 
-Task<ApplyResult> apply_success(web::Services& services, const OrderFacts& o, const PaymentReport& r) {
+Task<ApplyResult> apply_success(web::Services& services, db::Db db, const OrderFacts& o, const PaymentReport& r) {
   if (settled(o.payment_status)) co_return result(o, Applied::already_settled, o.status, o.payment_status);
-  if (!r.amount || *r.amount != o.total || r.currency != "GHS") co_return co_await flag_mismatch(services, o, r);
+  if (!r.amount || *r.amount != o.total || r.currency != "GHS") co_return co_await flag_mismatch(services, db, o, r);
 
   Applied applied = Applied::paid;
   std::vector<std::string> products;
   std::string now_status = o.status, now_payment = o.payment_status;
-  db::Db db(*services.pool, nullptr);
   co_await db.transaction([&](db::Tx& tx) -> Task<void> {
     db::Params lock{o.id};
     auto row = co_await tx.query(kLockOrderSql, std::move(lock));
@@ -177,8 +213,10 @@ Task<ApplyResult> apply_success(web::Services& services, const OrderFacts& o, co
       co_return;
     }
     if (holding_of(now_status, now_payment) == Holding::sale) {
-      db::Params paid{o.id, r.channel};
-      co_await tx.query(kPaidOnlySql, std::move(paid));
+      std::vector<db::Statement> paid;
+      paid.push_back(db::Statement{kPaidOnlySql, db::Params{o.id, r.channel}});
+      paid.push_back(paid_notice(services.config, o));
+      co_await tx.pipeline(std::move(paid));
       now_payment = "paid";
       co_return;
     }
@@ -193,8 +231,13 @@ Task<ApplyResult> apply_success(web::Services& services, const OrderFacts& o, co
     }
     if (short_of.empty()) {
       std::string reason = "Order " + o.number + " paid (" + r.source + ")";
-      db::Params params{o.id, held, reason, r.channel};
-      auto sold = co_await tx.query(kSaleSql, std::move(params));
+      std::vector<db::Statement> sale;
+      const char* sell = units_sql(held ? StockMove::sell_reserved : StockMove::sell_from_shelf);
+      sale.push_back(db::Statement{sell, db::Params{o.id, reason, std::nullopt}});
+      sale.push_back(db::Statement{kMarkPaidSql, db::Params{o.id, held, r.channel}});
+      sale.push_back(paid_notice(services.config, o));
+      auto done = co_await tx.pipeline(std::move(sale));
+      const auto& sold = done.front();
       for (int i = 0; i < sold.rows(); ++i) products.emplace_back(sold.get(i, 0));
       now_status = "processing";
       now_payment = "paid";
@@ -230,18 +273,18 @@ Task<ApplyResult> apply_success(web::Services& services, const OrderFacts& o, co
     co_await tx.query(accounts::kQueueEmailSql, accounts::queue_email_params(services.config, mail));
   });
   invalidate_stock(services, products);
-  if (applied == Applied::refund_pending) co_return co_await refund(services, o, r);
+  if (applied == Applied::refund_pending) co_return co_await refund(services, db, o, r);
   if (applied == Applied::paid) {
     log::info("order paid", {{"order", o.number}, {"reference", r.reference}, {"source", r.source}});
   }
   co_return result(o, applied, now_status, now_payment);
 }
 
-Task<ApplyResult> apply_failure(web::Services& services, const OrderFacts& o, const PaymentReport& r) {
+Task<ApplyResult> apply_failure(web::Services& services, db::Db db, const OrderFacts& o, const PaymentReport& r) {
   if (o.status != "pending" || o.payment_status != "pending") {
     co_return result(o, Applied::ignored, o.status, o.payment_status);
   }
-  auto products = co_await release_order(db::Db(*services.pool, nullptr), o.id, "pending", "failed");
+  auto products = co_await release_order(db, o.id, "pending", "failed");
   invalidate_stock(services, products);
   if (products.empty()) {
     // Nothing was released: something else settled it first.
@@ -290,8 +333,8 @@ std::optional<PaymentReport> report_of(const payments::VerifyOutcome& v, const s
   return r;
 }
 
-Task<ApplyResult> apply_payment(web::Services& services, const PaymentReport& report) {
-  db::Db db(*services.pool, nullptr);
+Task<ApplyResult> apply_payment(web::Services& services, const PaymentReport& report, db::Priority priority) {
+  db::Db db(*services.pool, nullptr, priority);
   db::Params params{report.reference};
   auto r = co_await db.query(kLoadSql, std::move(params));
   if (r.empty()) {
@@ -300,8 +343,8 @@ Task<ApplyResult> apply_payment(web::Services& services, const PaymentReport& re
   }
   OrderFacts o{std::string(r.get(0, 0)), std::string(r.get(0, 1)), std::string(r.get(0, 2)), std::string(r.get(0, 3)),
                r.get_int(0, 4),          std::string(r.get(0, 5)), std::string(r.get(0, 6))};
-  if (report.success) co_return co_await apply_success(services, o, report);
-  co_return co_await apply_failure(services, o, report);
+  if (report.success) co_return co_await apply_success(services, db, o, report);
+  co_return co_await apply_failure(services, db, o, report);
 }
 
 }  // namespace wh::orders

@@ -34,6 +34,7 @@
 
 #include "core/money.h"
 #include "core/task.h"
+#include "db/priority.h"
 #include "payments/paystack_client.h"
 #include "web/services.h"
 
@@ -71,7 +72,9 @@ struct ApplyResult {
   std::string payment_status;  // and its payment status
 };
 
-Task<ApplyResult> apply_payment(web::Services& services, const PaymentReport& report);
+// `priority`: db::Priority::background from the workers and jobs.
+Task<ApplyResult> apply_payment(web::Services& services, const PaymentReport& report,
+                                db::Priority priority = db::Priority::request);
 
 // The report a verify answer makes: success or failed; nullopt for anything
 // still open or unknown (nothing to apply yet).

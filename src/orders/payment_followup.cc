@@ -36,9 +36,10 @@ Task<bool> apply_verdict(web::Services& services, const std::string& order_id, c
   auto next = follow(verify.verdict, last_attempt);
   if (next == FollowUp::ask_again) co_return false;
   if (auto report = report_of(verify, reference, "verify")) {
-    co_await apply_payment(services, *report);
+    co_await apply_payment(services, *report, db::Priority::background);
   } else if (next == FollowUp::release) {
-    auto products = co_await release_order(db::Db(*services.pool, nullptr), order_id, "pending", "failed");
+    auto products = co_await release_order(db::Db(*services.pool, nullptr, db::Priority::background), order_id,
+                                           "pending", "failed");
     invalidate_stock(services, products);
   }
   co_return true;

@@ -27,7 +27,7 @@ Task<std::vector<Unpaid>> unpaid(web::Services& services, std::chrono::minutes m
       " ORDER BY created_at, id LIMIT $3";
   std::optional<int> max_minutes;
   if (max_age) max_minutes = static_cast<int>(max_age->count());
-  db::Db db(*services.pool, nullptr);
+  db::Db db(*services.pool, nullptr, db::Priority::background);
   db::Params params{static_cast<int>(min_age.count()), max_minutes, limit};
   auto r = co_await db.query(kSql, std::move(params));
   std::vector<Unpaid> out;
@@ -47,7 +47,7 @@ Task<int> verify_pending_payments(web::Services& services, int limit, std::chron
     auto v = co_await paystack.verify(o.reference);
     auto report = report_of(v, o.reference, "job");
     if (!report) continue;
-    auto r = co_await apply_payment(services, *report);
+    auto r = co_await apply_payment(services, *report, db::Priority::background);
     if (r.applied != Applied::already_settled && r.applied != Applied::ignored) ++settled;
   }
   if (!orders.empty()) log::info("payment verification", {{"checked", orders.size()}, {"settled", settled}});
@@ -63,11 +63,13 @@ Task<int> cancel_unpaid_orders(web::Services& services, std::chrono::minutes old
       auto v = co_await paystack.verify(o.reference);
       if (v.verdict == payments::Verdict::unknown) continue;
       if (v.verdict == payments::Verdict::success) {
-        if (auto report = report_of(v, o.reference, "job")) co_await apply_payment(services, *report);
+        if (auto report = report_of(v, o.reference, "job"))
+          co_await apply_payment(services, *report, db::Priority::background);
         continue;
       }
     }
-    auto products = co_await release_order(db::Db(*services.pool, nullptr), o.id, "cancelled", "failed");
+    auto products =
+        co_await release_order(db::Db(*services.pool, nullptr, db::Priority::background), o.id, "cancelled", "failed");
     invalidate_stock(services, products);
     if (!products.empty()) ++cancelled;
   }

@@ -87,10 +87,11 @@ Task<http::Response> verify_payment(web::Context& ctx) {
     auto r = co_await apply_payment(ctx.services, *report);
     applied = r.applied;
   }
-  auto fresh = co_await load_order(ctx, ctx.param("order_number"));
+  // Nothing was applied (still pending): the order read above is current.
+  if (applied) order = co_await load_order(ctx, ctx.param("order_number"));
   json::object verification = verification_json(v);
   std::string body = R"({"success":true,"message":)" + json::serialize(json::string(message_for(v.verdict, applied))) +
-                     R"(,"verification":)" + json::serialize(verification) + R"(,"data":{"order":)" + fresh.json +
+                     R"(,"verification":)" + json::serialize(verification) + R"(,"data":{"order":)" + order.json +
                      R"(,"verification":)" + json::serialize(verification) + "}}";
   co_return http::Response::json(std::move(body));
 }
@@ -136,6 +137,9 @@ Task<void> run_stream(web::Services& services, std::string order_id, http::BodyS
       co_return;
     }
     bool changed = co_await sub.wait(std::min(left, services.config.payment_stream_heartbeat));
+    // Shutting down: end the stream (EventSource reconnects to another
+    // instance, or to this one once it is back).
+    if (services.get<PaymentWatch>().closed()) co_return;
     if (!changed) {
       bool sent = co_await sink.write(keep_alive);
       if (!sent) co_return;

@@ -43,7 +43,7 @@ PaymentWatch::Subscription::~Subscription() {
 }
 
 Task<bool> PaymentWatch::Subscription::wait(std::chrono::milliseconds timeout) {
-  if (!waiter_->changed) {
+  if (!waiter_->changed && !watch_.closed()) {
     waiter_->timer.expires_after(timeout);
     co_await waiter_->timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
@@ -61,6 +61,11 @@ void PaymentWatch::notify(const std::string& order_id) {
 void PaymentWatch::notify_all() {
   std::lock_guard lock(mu_);
   for (const auto& [id, w] : waiters_) wake(w);
+}
+
+void PaymentWatch::close() {
+  closed_ = true;
+  notify_all();
 }
 
 std::size_t PaymentWatch::subscribers() const {

@@ -6,6 +6,7 @@
 // order) and notify_all() when it reconnects (notifications may have been
 // missed). A wake-up only says "look again": the stream re-reads the order.
 #pragma once
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -43,10 +44,15 @@ class PaymentWatch {
 
   void notify(const std::string& order_id);
   void notify_all();
+  // The server is shutting down: wakes every stream, and waits return at
+  // once from now on; streams end when they see closed().
+  void close();
+  bool closed() const { return closed_.load(); }
   // Streams currently subscribed (for tests and metrics).
   std::size_t subscribers() const;
 
  private:
+  std::atomic<bool> closed_{false};
   mutable std::mutex mu_;
   std::unordered_multimap<std::string, std::shared_ptr<Waiter>> waiters_;
 };

@@ -29,19 +29,30 @@ SELECT DISTINCT product_id FROM v)";
 
 constexpr const char* kLockOrderSql = "SELECT status, payment_status FROM orders WHERE id = $1 FOR UPDATE";
 
-constexpr const char* kSellReservedSql = WH_ORDER_UNITS
-    "UPDATE variants v SET stock = v.stock - q.qty, reserved_stock = GREATEST(v.reserved_stock - q.qty, 0)"
-    " FROM q WHERE v.id = q.variant_id RETURNING v.product_id";
-
 constexpr const char* kLockShelfSql = WH_ORDER_UNITS
     "SELECT v.sku, v.stock - v.reserved_stock, q.qty FROM variants v JOIN q ON q.variant_id = v.id"
     " ORDER BY v.id FOR UPDATE OF v";
 
-constexpr const char* kSellFromShelfSql = WH_ORDER_UNITS
-    "UPDATE variants v SET stock = v.stock - q.qty FROM q WHERE v.id = q.variant_id RETURNING v.product_id";
+// Moves the order's units ($1) and records a stock movement per variant:
+// reason $2, created_by $3 (NULL for the shop itself).
+#define WH_UNITS_SQL(stock, reserved, type, quantity, previous)                                                    \
+  WH_ORDER_UNITS ", v AS (UPDATE variants v SET stock = " stock ", reserved_stock = " reserved                     \
+                 ", updated_at = " WH_ORDERS_NOW                                                                   \
+                 " FROM q WHERE v.id = q.variant_id RETURNING v.id, v.product_id, v.stock AS new_stock, q.qty),"   \
+                 " m AS (INSERT INTO stock_movements (id, variant_id, order_id, type, quantity, previous_stock,"   \
+                 " new_stock, reason, created_by, created_at)"                                                     \
+                 " SELECT 'c' || substr(md5(random()::text || v.id || clock_timestamp()::text), 1, 24), v.id, $1," \
+                 " '" type "', " quantity ", " previous ", v.new_stock, $2, $3, " WH_ORDERS_NOW                    \
+                 " FROM v RETURNING id) SELECT DISTINCT product_id FROM v"
 
-constexpr const char* kBackToShelfSql = WH_ORDER_UNITS
-    "UPDATE variants v SET stock = v.stock + q.qty FROM q WHERE v.id = q.variant_id RETURNING v.product_id";
+constexpr const char* kSellReservedSql =
+    WH_UNITS_SQL("v.stock - q.qty", "GREATEST(v.reserved_stock - q.qty, 0)", "sale", "-v.qty", "v.new_stock + v.qty");
+constexpr const char* kSellFromShelfSql =
+    WH_UNITS_SQL("v.stock - q.qty", "v.reserved_stock", "sale", "-v.qty", "v.new_stock + v.qty");
+constexpr const char* kBackToShelfSql =
+    WH_UNITS_SQL("v.stock + q.qty", "v.reserved_stock", "return", "v.qty", "v.new_stock - v.qty");
+
+#undef WH_UNITS_SQL
 
 constexpr const char* kCouponBackSql =
     "UPDATE discount_codes d SET used_count = GREATEST(d.used_count - 1, 0), updated_at = " WH_ORDERS_NOW
@@ -77,6 +88,19 @@ void require_shelf(const db::Result& r) {
 
 }  // namespace
 
+const char* units_sql(StockMove move) {
+  switch (move) {
+    case StockMove::sell_reserved:
+      return kSellReservedSql;
+    case StockMove::sell_from_shelf:
+      return kSellFromShelfSql;
+    case StockMove::back_to_shelf:
+      return kBackToShelfSql;
+    default:
+      return nullptr;
+  }
+}
+
 Holding holding_of(std::string_view status, std::string_view payment_status) {
   if (status == "pending") return payment_status == "pending" ? Holding::reservation : Holding::nothing;
   if (status == "processing" || status == "shipped" || status == "delivered") return Holding::sale;
@@ -95,7 +119,8 @@ StockMove stock_move(std::string_view from_status, std::string_view from_payment
 
 Task<std::vector<std::string>> move_order(db::Db db, std::string order_id, std::optional<std::string> from_status,
                                           std::string from_payment_status, std::string to,
-                                          std::string to_payment_status) {
+                                          std::string to_payment_status, std::string reason,
+                                          std::optional<std::string> actor) {
   std::vector<std::string> products;
   co_await db.transaction([&](db::Tx& tx) -> Task<void> {
     db::Params lock{order_id};
@@ -117,12 +142,8 @@ Task<std::vector<std::string>> move_order(db::Db db, std::string order_id, std::
       products = products_of(released);
       co_return;
     }
-    const char* stock_sql = move == StockMove::sell_reserved     ? kSellReservedSql
-                            : move == StockMove::sell_from_shelf ? kSellFromShelfSql
-                            : move == StockMove::back_to_shelf   ? kBackToShelfSql
-                                                                 : nullptr;
-    if (stock_sql != nullptr) {
-      db::Params params{order_id};
+    if (const char* stock_sql = units_sql(move)) {
+      db::Params params{order_id, reason, actor};
       auto moved = co_await tx.query(stock_sql, std::move(params));
       products = products_of(moved);
     }

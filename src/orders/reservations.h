@@ -51,10 +51,19 @@ StockMove stock_move(std::string_view from_status, std::string_view from_payment
 // 409 when the order is no longer in the expected state or the shelf is
 // short. Returns the products whose available stock changed.
 // `from_status` nullopt: whatever status the order has now (the refund,
-// whose claim already pins the payment status).
+// whose claim already pins the payment status). `reason` and `actor` (the
+// admin's user id) go on the stock movements.
 Task<std::vector<std::string>> move_order(db::Db db, std::string order_id, std::optional<std::string> from_status,
                                           std::string from_payment_status, std::string to,
-                                          std::string to_payment_status);
+                                          std::string to_payment_status, std::string reason,
+                                          std::optional<std::string> actor);
+
+// The statement that moves the units of order $1 for `move`
+// (sell_reserved, sell_from_shelf, back_to_shelf; nullptr for the others)
+// and records one stock movement per variant (type sale or return, reason
+// $2, created_by $3 or NULL); returns the products. Every stock change of an
+// order goes through it: admin status changes, refunds and payments.
+const char* units_sql(StockMove move);
 
 // Invalidates the detail of each product (available stock changed; the
 // lists may lag, docs/caching.md).

@@ -50,7 +50,7 @@ Task<Outcome> apply_event(web::Services& services, const QueuedEvent& e) {
   std::string reference = reference_of(data);
   if (reference.empty()) co_return Outcome{"no_reference", ""};
   if (e.event == "refund.processed" || e.event == "refund.failed") {
-    db::Db db(*services.pool, nullptr);
+    db::Db db(*services.pool, nullptr, db::Priority::background);
     std::string status = e.event == "refund.processed" ? "refunded" : "refund_failed";
     db::Params params{reference, status};
     auto r = co_await db.query(kRefundEventSql, std::move(params));
@@ -64,7 +64,7 @@ Task<Outcome> apply_event(web::Services& services, const QueuedEvent& e) {
   report.currency = tx.currency;
   report.channel = tx.channel;
   report.source = "webhook";
-  auto applied = co_await orders::apply_payment(services, report);
+  auto applied = co_await orders::apply_payment(services, report, db::Priority::background);
   co_return Outcome{orders::applied_name(applied.applied), applied.order_id};
 }
 
@@ -121,7 +121,7 @@ Task<void> PaymentWorker::loop() {
 }
 
 Task<bool> PaymentWorker::cycle(db::WorkerLease& lease) {
-  db::Db db(*services_.pool, nullptr);
+  db::Db db(*services_.pool, nullptr, db::Priority::background);
   auto events = co_await claim_events(db, config_.payment_batch, config_.payment_claim_timeout);
   std::size_t done = 0;
   for (; done < events.size(); ++done) {

@@ -41,11 +41,20 @@ struct App::Impl {
     pipeline.set_metrics(&state.metrics.http);
   }
 
+  // Stops accepting, ends the payment streams (they would otherwise hold
+  // their connections until the next heartbeat, past the grace period) and
+  // lets the requests in flight finish within the grace period.
+  void shutdown() {
+    state.payment_watch.close();
+    server.shutdown(services.config.shutdown_grace, [this] { drained(); });
+  }
+
   static db::PoolOptions pool_options(const Config& c) {
     db::PoolOptions o;
     o.connect.url = c.database_url;
     o.connect.connect_timeout = c.db_connect_timeout;
     o.connect.statement_timeout = c.db_statement_timeout;
+    o.connect.prepare_statements = c.db_prepared_statements;
     o.size = c.db_pool_size;
     o.acquire_timeout = c.db_acquire_timeout;
     o.connect_retries = c.db_connect_retries;
@@ -134,7 +143,7 @@ int App::threads() const { return impl_->threads; }
 void App::stop() {
   if (impl_->workers.empty()) return;
   if (!impl_->server.draining()) {
-    impl_->server.shutdown(impl_->services.config.shutdown_grace, [this] { impl_->drained(); });
+    impl_->shutdown();
   }
   {
     std::unique_lock lock(impl_->mu);
@@ -149,7 +158,7 @@ void App::wait_for_signal() {
   signals.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log::info("shutting down", {{"signal", sig}, {"in_flight_connections", impl_->server.active_connections()}});
-    impl_->server.shutdown(impl_->services.config.shutdown_grace, [this] { impl_->drained(); });
+    impl_->shutdown();
   });
   std::unique_lock lock(impl_->mu);
   impl_->cv.wait(lock, [this] { return impl_->stopped; });

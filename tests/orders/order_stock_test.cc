@@ -88,6 +88,13 @@ TEST_F(OrderStock, CancelFromProcessingPutsTheUnitsAndTheCouponUseBack) {
   EXPECT_EQ(coupon_uses("STOCKBACK"), 0);
   EXPECT_EQ(to(n, "processing").status, 400);  // terminal
   expect_shelf(10, 0);
+  // Both moves left their stock movement, signed by the admin.
+  EXPECT_EQ(
+      q("SELECT string_agg(m.type || ':' || m.quantity || ':' || m.previous_stock || '->' || m.new_stock || ':' ||"
+        " (m.created_by = u.id), ',' ORDER BY m.created_at, m.quantity) FROM stock_movements m"
+        " JOIN orders o ON o.id = m.order_id LEFT JOIN users u ON u.email = " +
+        quote(auth::kAdminEmail) + " WHERE o.order_number = " + quote(n)),
+      "sale:-3:10->7:true,return:3:7->10:true");
 }
 
 TEST_F(OrderStock, ACancelAfterShippingLeavesTheShelfAlone) {

@@ -3,6 +3,8 @@
 #include <future>
 
 #include "payments_fixture.h"
+#include "server/app.h"
+#include "server/app_state.h"
 
 namespace wh::test {
 namespace {
@@ -61,6 +63,34 @@ TEST_F(PaymentStream, ConfirmationPageIsHtml) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.header("content-type"), "text/html; charset=utf-8");
   EXPECT_NE(r.body.find("Payment Successful"), std::string::npos);
+}
+
+// A stream open when the server shuts down ends at once, so the shutdown
+// finishes well inside its grace period instead of waiting for the next
+// heartbeat (30 s here) to notice.
+class PaymentStreamShutdown : public PaymentStream {
+ protected:
+  static void SetUpTestSuite() {
+    start_payments([](Config& c) {
+      c.payment_stream_heartbeat = std::chrono::milliseconds(30000);
+      c.payment_stream_max = std::chrono::milliseconds(60000);
+      c.shutdown_grace = std::chrono::seconds(6);
+    });
+  }
+};
+
+TEST_F(PaymentStreamShutdown, AnOpenStreamEndsWhenTheServerStops) {
+  auto o = order("session-sse-stop", 10, 1, 2, "sse-stop@example.com");
+  auto stream = open(o.number, "sse-stop@example.com");
+  ASSERT_TRUE(auth::wait_until([] { return server_->app().app().state().payment_watch.subscribers() == 1; },
+                               std::chrono::milliseconds(5000)));
+  auto started = std::chrono::steady_clock::now();
+  server_->stop();
+  auto took = std::chrono::steady_clock::now() - started;
+  auto raw = stream.get();
+  EXPECT_NE(raw.find(R"("payment_status":"pending"})"), std::string::npos) << raw;
+  EXPECT_EQ(raw.substr(raw.size() - 5), "0\r\n\r\n") << "the stream ended properly: " << raw;
+  EXPECT_LT(took, std::chrono::milliseconds(3000));
 }
 
 }  // namespace

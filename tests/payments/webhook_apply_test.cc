@@ -57,6 +57,52 @@ TEST_F(WebhookApply, SuccessForAnOrderAnOperatorAlreadySoldOnlyRecordsThePayment
   EXPECT_EQ(reserved(o.variant), 0);
 }
 
+// The shopper hears about the payment once: the in-app notification (signed
+// in) and the orderConfirmation e-mail, queued with the payment itself;
+// replays add nothing, and the orderConfirmationEmail setting turns the
+// e-mail off.
+TEST_F(WebhookApply, APaidOrderTellsItsShopperOnceByNotificationAndEmail) {
+  auto mine = order("session-pay-notice", 10, 2, 2, "notice@example.com");
+  const std::string user = q("SELECT id FROM users WHERE role = 'customer' ORDER BY id LIMIT 1");
+  q("UPDATE orders SET user_id = " + quote(user) + " WHERE id = " + quote(mine.id));
+  post_signed(charge_event("charge.success", mine.reference, mine.total, "GHS", 778001));
+  post_signed(charge_event("charge.success", mine.reference, mine.total, "GHS", 778002));
+  EXPECT_EQ(settled_results(mine.reference), "paid,already_settled");
+  const std::string mail_of =
+      "FROM email_logs WHERE type = 'order_confirmation' AND template_data->'variables'->>"
+      "'order_number' = ";
+  EXPECT_EQ(qn("SELECT count(*) " + mail_of + quote(mine.number) + " AND to_email = 'notice@example.com'"), 1);
+  auto vars = boost::json::parse(q("SELECT template_data->'variables' " + mail_of + quote(mine.number))).as_object();
+  EXPECT_EQ(q("SELECT template_data->>'template' " + mail_of + quote(mine.number)), "orderConfirmation");
+  EXPECT_EQ(*wh::parse_cedis(std::string(vars.at("total").as_string())), mine.total);
+  ASSERT_EQ(vars.at("items").as_array().size(), 1u);
+  EXPECT_EQ(vars.at("items").as_array()[0].at("quantity").as_int64(), 2);
+  EXPECT_NE(std::string(vars.at("tracking_link").as_string()).find("/account/orders/" + mine.number),
+            std::string::npos);
+  EXPECT_EQ(qn("SELECT count(*) FROM notifications WHERE type = 'payment' AND user_id = " + quote(user) +
+               " AND link = " + quote("/account/orders/" + mine.number)),
+            1);
+
+  auto guest = order("session-pay-notice-guest", 10, 1, 2, "guest+pay@example.com");
+  post_signed(charge_event("charge.success", guest.reference, guest.total, "GHS", 778003));
+  EXPECT_EQ(settled_results(guest.reference), "paid");
+  EXPECT_NE(q("SELECT template_data->'variables'->>'tracking_link' " + mail_of + quote(guest.number))
+                .find("/order-confirmation/" + guest.number + "?email=guest%2Bpay%40example.com"),
+            std::string::npos);
+  EXPECT_EQ(qn("SELECT count(*) FROM notifications WHERE link = " + quote("/account/orders/" + guest.number)), 0)
+      << "a guest has no in-app notifications";
+
+  auto quiet = order("session-pay-notice-off", 10, 1, 2, "quiet@example.com");
+  const std::string before = q("SELECT value FROM system_settings WHERE key = 'orderConfirmationEmail'");
+  q("INSERT INTO system_settings (id, key, value, updated_at) VALUES ('test-order-mail-off', 'orderConfirmationEmail',"
+    " 'false', now()) ON CONFLICT (key) DO UPDATE SET value = 'false'");
+  post_signed(charge_event("charge.success", quiet.reference, quiet.total, "GHS", 778004));
+  EXPECT_EQ(settled_results(quiet.reference), "paid");
+  q(before.empty() ? "DELETE FROM system_settings WHERE id = 'test-order-mail-off'"
+                   : "UPDATE system_settings SET value = " + quote(before) + " WHERE key = 'orderConfirmationEmail'");
+  EXPECT_EQ(qn("SELECT count(*) " + mail_of + quote(quiet.number)), 0);
+}
+
 TEST_F(WebhookApply, WrongAmountOrCurrencyIsFlaggedNotPaid) {
   auto o = order("session-pay-2");
   post_signed(charge_event("charge.success", o.reference, o.total - 1, "GHS", 777101));
