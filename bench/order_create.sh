@@ -69,7 +69,7 @@ run_wrk() {
   echo 0 >"$sampler"
   ( while :; do
       psql -X -tA "$DATABASE_URL" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-        AND pid <> pg_backend_pid() AND application_name NOT LIKE 'psql%'" >>"$sampler" 2>/dev/null
+        AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND application_name NOT LIKE 'psql%'" >>"$sampler" 2>/dev/null
       sleep 0.1
     done ) &
   local sampler_pid=$!

@@ -1,7 +1,10 @@
 // Idempotent order creation: an Idempotency-Key replays the first order
 // (422 with another body); without one, a double submit within the window
 // returns the first order.
+#include <libpq-fe.h>
+
 #include "orders/orders_fixture.h"
+#include "support/test_env.h"
 
 namespace wh::test {
 namespace {
@@ -25,6 +28,32 @@ TEST_F(CheckoutIdempotency, SameKeySameBodyReplaysTheFirstOrder) {
   auto other = place("session-idem-1", checkout_body("someone.else@example.com"), key);
   ASSERT_EQ(other.status, 422) << other.body;
   EXPECT_EQ(paystack_->calls_to("/charge").size(), 1u);
+}
+
+// The sweep of expired keys (on the first claim of this process, then every
+// 256th) skips keys another session holds instead of waiting for them, and
+// the order goes through.
+TEST_F(CheckoutIdempotency, TheSweepSkipsKeysHeldElsewhereAndTheOrderGoesThrough) {
+  q("INSERT INTO wh_idempotency_keys (scope_key, request_hash, expires_at) VALUES"
+    " ('sweep-a', 'h', now() - interval '1 hour'), ('sweep-b', 'h', now() - interval '1 hour'),"
+    " ('sweep-held', 'h', now() - interval '1 hour')");
+  PGconn* other = PQconnectdb(db_url(server_->db_name()).c_str());
+  ASSERT_EQ(PQstatus(other), CONNECTION_OK) << PQerrorMessage(other);
+  PQclear(PQexec(other, "BEGIN"));
+  PQclear(PQexec(other, "SELECT 1 FROM wh_idempotency_keys WHERE scope_key = 'sweep-held' FOR UPDATE"));
+  auto v = variant(0);
+  set_stock(v, 10);
+  guest_cart("session-idem-sweep", {{v, 1}});
+  auto started = std::chrono::steady_clock::now();
+  auto r = place("session-idem-sweep", checkout_body(), {{"Idempotency-Key", "key-sweep"}});
+  auto took = std::chrono::steady_clock::now() - started;
+  PQclear(PQexec(other, "ROLLBACK"));
+  PQfinish(other);
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_LT(took, std::chrono::milliseconds(2000));
+  EXPECT_EQ(q("SELECT string_agg(scope_key, ',' ORDER BY scope_key) FROM wh_idempotency_keys"
+              " WHERE scope_key LIKE 'sweep-%'"),
+            "sweep-held");
 }
 
 TEST_F(CheckoutIdempotency, ConcurrentRequestsWithOneKeyMakeOneOrder) {
