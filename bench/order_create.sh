@@ -46,6 +46,7 @@ run_case() {
   [ "${BENCH_HOT_VARIANT:-0}" = 1 ] && base="$base LIMIT 1"
   local variants="SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n FROM ($base) b"
   psql -X -q "$DATABASE_URL" <<SQL
+DELETE FROM orders WHERE customer_email = 'bench@example.com';
 UPDATE variants SET stock = 1000000000, reserved_stock = 0 WHERE is_active;
 DELETE FROM guest_carts WHERE session_id LIKE 'bench-%';
 INSERT INTO guest_carts (id, session_id, updated_at)

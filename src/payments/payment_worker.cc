@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "core/concurrently.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "db/worker_lease.h"
@@ -68,6 +69,21 @@ Task<Outcome> apply_event(web::Services& services, const QueuedEvent& e) {
   co_return Outcome{orders::applied_name(applied.applied), applied.order_id};
 }
 
+// The transaction reference of a queued event's payload ("" when it has none).
+std::string reference_in(const std::string& payload) {
+  boost::system::error_code ec;
+  auto v = json::parse(payload, ec);
+  if (ec || !v.is_object()) return "";
+  const auto* d = v.as_object().if_contains("data");
+  return d != nullptr && d->is_object() ? reference_of(d->as_object()) : "";
+}
+
+std::vector<std::string> ids_of(const std::vector<QueuedEvent>& events) {
+  std::vector<std::string> ids;
+  for (const auto& e : events) ids.push_back(e.id);
+  return ids;
+}
+
 milliseconds backoff(const Config& c, int attempts_made) {
   auto d = c.payment_retry * (1LL << std::clamp(attempts_made - 1, 0, 20));
   return std::min<milliseconds>(d, c.payment_retry_max);
@@ -123,14 +139,34 @@ Task<void> PaymentWorker::loop() {
 Task<bool> PaymentWorker::cycle(db::WorkerLease& lease) {
   db::Db db(*services_.pool, nullptr, db::Priority::background);
   auto events = co_await claim_events(db, config_.payment_batch, config_.payment_claim_timeout);
-  std::size_t done = 0;
-  for (; done < events.size(); ++done) {
-    bool still_held = co_await lease.keep();
-    if (loop_.stopping() || !still_held) break;
-    co_await settle(db, events[done]);
+  if (events.empty()) co_return false;
+  bool held = co_await lease.keep();
+  if (!held) {
+    co_await release_event_claims(db, ids_of(events));
+    co_return false;
   }
+  // One lane per reference (hashed), each in arrival order.
+  std::vector<std::vector<std::size_t>> lanes(kLanes);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    lanes[std::hash<std::string>{}(reference_in(events[i].payload)) % kLanes].push_back(i);
+  }
+  std::vector<char> settled(events.size(), 0);
+  std::vector<std::function<Task<void>()>> work;
+  for (const auto& lane : lanes) {
+    if (lane.empty()) continue;
+    work.emplace_back([this, &lane, &events, &settled, &lease, &db]() -> Task<void> {
+      for (std::size_t i : lane) {
+        if (loop_.stopping() || !lease.held()) co_return;
+        co_await settle(db, events[i]);
+        settled[i] = 1;
+      }
+    });
+  }
+  co_await run_concurrently(std::move(work));
   std::vector<std::string> rest;
-  for (std::size_t i = done; i < events.size(); ++i) rest.push_back(events[i].id);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (settled[i] == 0) rest.push_back(events[i].id);
+  }
   co_await release_event_claims(db, rest);
   co_return events.size() == static_cast<std::size_t>(config_.payment_batch);
 }

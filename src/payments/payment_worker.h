@@ -7,7 +7,10 @@
 //   place a payment result changes an order), refund.processed /
 //   refund.failed on the order being refunded; marks the event 'processed'
 //   with what applying did (result: paid, already_settled, amount_mismatch,
-//   refund_pending, failed, ignored, unknown_order, ...);
+//   refund_pending, failed, ignored, unknown_order, ...). Events of
+//   different references are applied kLanes at a time (their orders are
+//   independent; each step is a database round trip); the events of one
+//   reference stay on one lane, in the order they arrived;
 // - an event that throws (the database or Paystack unreachable) stays
 //   queued with the error, next attempt after PAYMENT_RETRY_MS doubling per
 //   attempt up to PAYMENT_RETRY_MAX_MS; after PAYMENT_MAX_ATTEMPTS it is
@@ -59,6 +62,7 @@ class PaymentWorker {
  private:
   Task<void> loop();
   // Applies one batch; returns whether more events may be due at once.
+  static constexpr std::size_t kLanes = 4;  // of the pool's connections, at most this many for payments
   Task<bool> cycle(db::WorkerLease& lease);
   Task<void> settle(db::Db& db, const QueuedEvent& event);
 
