@@ -59,7 +59,7 @@ INSERT INTO guest_cart_items (id, cart_id, variant_id, quantity, updated_at)
   SELECT 'bi' || substr(c.id, 3), c.id, v.id, 1, now()
     FROM guest_carts c JOIN v ON v.k = (abs(hashtext(c.id)) % v.n)
    WHERE c.session_id LIKE 'bench-%';
-VACUUM ANALYZE variants, guest_carts, guest_cart_items;
+VACUUM ANALYZE variants, guest_carts, guest_cart_items, orders, order_items, stock_movements, wh_idempotency_keys, wh_purge_outbox;
 SQL
   run_wrk "$latency" paced 0 "${BENCH_THINK_MS:-5000}"
   run_wrk "$latency" busy "$WRK_THREADS" "${BENCH_BUSY_THINK_MS:-2000}"
