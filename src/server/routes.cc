@@ -13,6 +13,7 @@
 #include "commerce/addresses.h"
 #include "commerce/cart_routes.h"
 #include "commerce/discounts.h"
+#include "commerce/wishlist.h"
 #include "content/admin_banners.h"
 #include "content/admin_settings.h"
 #include "jobs/admin_routes.h"
@@ -42,6 +43,7 @@ void register_routes(web::Router& router) {
   mail::register_unsubscribe_routes(router);
   commerce::register_cart_routes(router);
   commerce::register_address_routes(router);
+  commerce::register_wishlist_routes(router);
   commerce::register_discount_routes(router);
   jobs::register_admin_routes(router);
 }
