@@ -48,7 +48,8 @@ constexpr const char* kGetSql = "SELECT " WH_DISCOUNT_JSON "::text FROM discount
 constexpr const char* kCreateSql =
     "INSERT INTO discount_codes AS d (id, code, type, value, minimum_purchase, max_uses, uses_per_customer,"
     " starts_at, expires_at, is_active, updated_at)"
-    " SELECT $1::varchar, $2::varchar, $3::varchar, $4::numeric, $5::numeric, $6::int, $7::int, $8::timestamp, $9::timestamp, "
+    " SELECT $1::varchar, $2::varchar, $3::varchar, $4::numeric, $5::numeric, $6::int, $7::int, $8::timestamp, "
+    "$9::timestamp, "
     "$10::bool, " WH_CART_NOW
     " WHERE NOT EXISTS (SELECT 1 FROM discount_codes WHERE upper(code) = upper($2::varchar))"
     " RETURNING " WH_DISCOUNT_JSON "::text";

@@ -31,7 +31,7 @@ inline Task<void> run_concurrently(std::vector<std::function<Task<void>()>> task
   };
   auto state = std::make_shared<State>(ex, tasks.size());
   for (auto& task : tasks) {
-    boost::asio::co_spawn(ex, task(), [state](std::exception_ptr e) {
+    boost::asio::co_spawn(ex, task(), [state](const std::exception_ptr& e) {
       if (e) {
         std::lock_guard lock(state->mu);
         if (!state->first_error) state->first_error = e;

@@ -80,6 +80,7 @@ std::string reference_in(const std::string& payload) {
 
 std::vector<std::string> ids_of(const std::vector<QueuedEvent>& events) {
   std::vector<std::string> ids;
+  ids.reserve(events.size());
   for (const auto& e : events) ids.push_back(e.id);
   return ids;
 }
