@@ -206,9 +206,8 @@ struct ParamArrays {
 }  // namespace
 
 Task<Result> Connection::exec(std::string_view sql, const Params& params, std::chrono::milliseconds timeout) {
-  std::vector<Statement> one;
-  one.push_back(Statement{sql, params});
-  auto results = co_await pipeline(one, timeout);
+  std::vector<StatementRef> one{StatementRef{sql, &params}};
+  auto results = co_await round_trip(one, timeout);
   co_return std::move(results.front());
 }
 
@@ -235,7 +234,7 @@ Task<Result> Connection::finish_query(Clock::time_point deadline) {
   co_return out;
 }
 
-std::string Connection::send_statement(const std::string& text, const Params& params) {
+std::string Connection::send_statement(std::string_view text, const Params& params) {
   ParamArrays arrays(params);
   const int n = static_cast<int>(params.size());
   std::string preparing;
@@ -243,12 +242,16 @@ std::string Connection::send_statement(const std::string& text, const Params& pa
   if (known == prepared_.end() && prepare_ && prepare_works.load() && prepared_.size() < kMaxPrepared &&
       preparable(text)) {
     preparing = "wh" + std::to_string(++next_name_);
-    if (PQsendPrepare(conn_, preparing.c_str(), text.c_str(), n, nullptr) == 0) fail("send");
-    known = prepared_.emplace(text, preparing).first;
+    known = prepared_.emplace(std::string(text), preparing).first;
+    if (PQsendPrepare(conn_, preparing.c_str(), known->first.c_str(), n, nullptr) == 0) fail("send");
   }
-  int sent = known != prepared_.end()
-                 ? PQsendQueryPrepared(conn_, known->second.c_str(), n, arrays.values.data(), nullptr, nullptr, 0)
-                 : PQsendQueryParams(conn_, text.c_str(), n, nullptr, arrays.values.data(), nullptr, nullptr, 0);
+  int sent = 0;
+  if (known != prepared_.end()) {
+    sent = PQsendQueryPrepared(conn_, known->second.c_str(), n, arrays.values.data(), nullptr, nullptr, 0);
+  } else {
+    const std::string terminated(text);  // libpq wants a C string; a view need not end in one
+    sent = PQsendQueryParams(conn_, terminated.c_str(), n, nullptr, arrays.values.data(), nullptr, nullptr, 0);
+  }
   if (sent == 0) fail("send");
   return preparing;
 }
@@ -272,12 +275,20 @@ void Connection::forget_if_stale(const DbError& error) {
 
 Task<std::vector<Result>> Connection::pipeline(const std::vector<Statement>& statements,
                                                std::chrono::milliseconds timeout) {
+  std::vector<StatementRef> refs;
+  refs.reserve(statements.size());
+  for (const auto& st : statements) refs.push_back(StatementRef{st.sql, &st.params});
+  co_return co_await round_trip(refs, timeout);
+}
+
+Task<std::vector<Result>> Connection::round_trip(const std::vector<StatementRef>& statements,
+                                                 std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   if (!alive()) throw DbError("connection closed by the server", "", true, true);
   if (PQenterPipelineMode(conn_) == 0) fail("pipeline");
   std::vector<std::string> preparing;  // per statement: the name whose Parse answers first, or ""
   preparing.reserve(statements.size());
-  for (const auto& s : statements) preparing.push_back(send_statement(std::string(s.sql), s.params));
+  for (const auto& s : statements) preparing.push_back(send_statement(s.sql, *s.params));
   if (PQpipelineSync(conn_) == 0) fail("send");
   co_await flush(deadline);
 
@@ -296,7 +307,9 @@ Task<std::vector<Result>> Connection::pipeline(const std::vector<Statement>& sta
         }
         last = Result(r);
       }
-      if (answer + 1 < answers && failed) prepared_.erase(std::string(statements[i].sql));
+      if (answer + 1 < answers && failed) {
+        if (auto it = prepared_.find(statements[i].sql); it != prepared_.end()) prepared_.erase(it);
+      }
     }
     out.push_back(std::move(last));
   }

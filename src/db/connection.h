@@ -6,8 +6,10 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -85,7 +87,14 @@ class Connection {
   [[noreturn]] void fail(const char* what);
   // Queues one statement (prepared when it may be, see exec()); returns the
   // name prepared in this round trip, or "" when no Parse result will come.
-  std::string send_statement(const std::string& text, const Params& params);
+  std::string send_statement(std::string_view text, const Params& params);
+  // One statement of a round trip, borrowed from the caller (exec() and
+  // pipeline() share round_trip() without copying their parameters).
+  struct StatementRef {
+    std::string_view sql;
+    const Params* params;
+  };
+  Task<std::vector<Result>> round_trip(const std::vector<StatementRef>& statements, std::chrono::milliseconds timeout);
   void forget_if_stale(const DbError& error);
 
   boost::asio::any_io_executor ex_;
@@ -96,7 +105,12 @@ class Connection {
   boost::asio::posix::stream_descriptor socket_;
   bool broken_ = false;
   bool prepare_ = true;
-  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  // Looked up by string_view: no copy of the text per call.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> prepared_;  // SQL text -> statement name
   unsigned next_name_ = 0;
 };
 
