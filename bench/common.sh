@@ -76,7 +76,7 @@ header_value() { tr -d '\r' | awk -F': ' -v n="$1" 'tolower($1)==tolower(n){prin
 header() { curl -s -D - -o /dev/null "${@:2}" | header_value "$1"; }
 
 # bench_wrk <wrk args...>: wrk at CONNS and DURATION, with percentiles.
-bench_wrk() { wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --timeout 10s --latency "$@" 2>&1; }
+bench_wrk() { BENCH_LUA_DIR="$ROOT/bench" wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --timeout 10s --latency "$@" 2>&1; }
 
 # wrk_stats <wrk output>: "req/s p50 p99 errors"; errors are socket errors
 # plus non-2xx/3xx answers (a fast 429 or 503 is not throughput).

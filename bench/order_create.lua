@@ -13,7 +13,6 @@ thread_id = 0  -- a global: setup() sets it in each thread with thread:set
 local threads = {}
 statuses = {}  -- globals: done() reads them through thread:get
 samples = {}
-local think_ms = tonumber(os.getenv("BENCH_THINK_MS") or "0")
 
 local thread0 = tonumber(os.getenv("BENCH_CART_THREAD0") or "0")
 
@@ -34,11 +33,7 @@ function request()
   return wrk.format("POST", "/api/orders", headers, body)
 end
 
-function delay()
-  if think_ms <= 0 then return 0 end
-  -- Spread in [think/2, 3*think/2] so the connections do not move in step.
-  return math.floor(think_ms / 2 + math.random() * think_ms)
-end
+dofile(os.getenv("BENCH_LUA_DIR") .. "/think.lua")
 
 function response(status, headers, resp_body)
   if status >= 200 and status < 300 then return end

@@ -21,10 +21,5 @@ function request()
   return wrk.format("POST", path, {}, "")
 end
 
--- BENCH_THINK_MS: each connection waits about this long between requests
--- (spread over [think/2, 3*think/2] so connections do not move in step).
-local think_ms = tonumber(os.getenv("BENCH_THINK_MS") or "0")
-function delay()
-  if think_ms <= 0 then return 0 end
-  return math.floor(think_ms / 2 + math.random() * think_ms)
-end
+
+dofile(os.getenv("BENCH_LUA_DIR") .. "/think.lua")
