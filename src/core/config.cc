@@ -176,6 +176,8 @@ Config Config::from_env() {
   c.node_env = env_str("NODE_ENV", c.node_env);
   c.read_timeout = std::chrono::seconds(env_int("HTTP_READ_TIMEOUT_S", 30, 1, 3600));
   c.idle_timeout = std::chrono::seconds(env_int("HTTP_IDLE_TIMEOUT_S", 75, 1, 3600));
+  c.ws_ping_interval = std::chrono::milliseconds(env_int("WS_PING_INTERVAL_MS", 30000, 200, 3600000));
+  c.ws_max_queued_bytes = static_cast<std::size_t>(env_int("WS_MAX_QUEUED_BYTES", 1 << 20, 4096, 1 << 30));
   c.shutdown_grace = std::chrono::seconds(env_int("SHUTDOWN_GRACE_S", 10, 0, 600));
   c.max_header_bytes = static_cast<std::size_t>(env_int("HTTP_MAX_HEADER_BYTES", 16384, 1024, 1 << 20));
   c.max_body_bytes = static_cast<std::size_t>(env_int("HTTP_MAX_BODY_BYTES", 10 << 20, 1024, 100LL << 20));

@@ -11,13 +11,15 @@ namespace wh {
 struct Config {
   // Server
   std::string host = "0.0.0.0";
-  int port = 7860;                                             // PORT: HF Spaces default.
-  int threads = 0;                                             // WH_THREADS: 0 = one per core.
-  std::string node_env = "development";                        // NODE_ENV
-  std::chrono::seconds read_timeout{30};                       // HTTP_READ_TIMEOUT_S: per request.
-  std::chrono::seconds idle_timeout{75};                       // HTTP_IDLE_TIMEOUT_S: keep-alive idle.
-  std::chrono::seconds shutdown_grace{10};                     // SHUTDOWN_GRACE_S: drain deadline.
-  std::size_t max_header_bytes = std::size_t{16} * 1024;       // HTTP_MAX_HEADER_BYTES
+  int port = 7860;                                        // PORT: HF Spaces default.
+  int threads = 0;                                        // WH_THREADS: 0 = one per core.
+  std::string node_env = "development";                   // NODE_ENV
+  std::chrono::seconds read_timeout{30};                  // HTTP_READ_TIMEOUT_S: per request.
+  std::chrono::seconds idle_timeout{75};                  // HTTP_IDLE_TIMEOUT_S: keep-alive idle.
+  std::chrono::milliseconds ws_ping_interval{30000};      // WS_PING_INTERVAL_MS: WebSocket pings; 2x silent ends it
+  std::size_t ws_max_queued_bytes = 1024 * 1024;          // WS_MAX_QUEUED_BYTES: a slower WebSocket client is dropped
+  std::chrono::seconds shutdown_grace{10};                // SHUTDOWN_GRACE_S: drain deadline.
+  std::size_t max_header_bytes = std::size_t{16} * 1024;  // HTTP_MAX_HEADER_BYTES
   std::size_t max_body_bytes = std::size_t{10} * 1024 * 1024;  // HTTP_MAX_BODY_BYTES (old: 10mb)
   bool debug_headers = false;                                  // DEBUG_QUERY_HEADERS: X-DB-* response headers.
   bool access_log = true;                                      // ACCESS_LOG: one JSON line per request.

@@ -10,7 +10,32 @@ bool same_name(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// True when the comma-separated `list` holds `token` (ignoring case and
+// spaces around the items).
+bool has_token(std::string_view list, std::string_view token) {
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (same_name(item, token)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 }  // namespace
+
+bool is_websocket_upgrade(const Request& req) {
+  if (req.method != "GET") return false;
+  auto connection = req.header("connection");
+  auto upgrade = req.header("upgrade");
+  auto version = req.header("sec-websocket-version");
+  auto key = req.header("sec-websocket-key");
+  return connection && has_token(*connection, "upgrade") && upgrade && has_token(*upgrade, "websocket") && version &&
+         *version == "13" && key && !key->empty();
+}
 
 std::optional<std::string_view> Request::header(std::string_view lower_name) const {
   for (const auto& [k, v] : headers) {

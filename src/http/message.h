@@ -1,6 +1,7 @@
 // Plain request/response values shared by the HTTP edge and the domain
 // handlers. Deliberately free of Beast types.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -96,6 +97,33 @@ class BodySink {
 // returns.
 using BodyProducer = std::function<Task<void>(BodySink&)>;
 
+// A WebSocket the server accepted (see Response::websocket). Every member
+// may be called from any thread.
+class WebSocket {
+ public:
+  virtual ~WebSocket() = default;
+  // Queues one text message. False when the socket is closed or closing, or
+  // when the client reads too slowly: once its queue holds more than the
+  // server's websocket_max_queued_bytes the connection is dropped at once
+  // (a slow client never makes the server buffer without limit).
+  virtual bool send(std::string text) = 0;
+  // Sends a close frame after the messages already queued, then ends the
+  // connection.
+  virtual void close(std::uint16_t code, std::string reason) = 0;
+};
+
+// The application's side of an accepted WebSocket. The server calls
+// opened() once, received() for each text message, and closed() once when
+// the connection has ended for any reason; the calls never overlap. They
+// run on the connection's executor and must not block.
+class WebSocketHandler {
+ public:
+  virtual ~WebSocketHandler() = default;
+  virtual void opened(std::shared_ptr<WebSocket> socket) = 0;
+  virtual void received(std::string_view text) = 0;
+  virtual void closed() = 0;
+};
+
 struct Response {
   int status = 200;
   Bytes body;
@@ -104,6 +132,13 @@ struct Response {
   // Transfer-Encoding: chunked (HTTP/1.1) or, to an HTTP/1.0 client, with
   // no length and the connection closed at the end.
   BodyProducer stream;
+  // When set, the request was a WebSocket upgrade the route accepted: the
+  // server completes the handshake (selecting `websocket_protocol` when it
+  // is not empty) and hands the connection to the handler; status, headers
+  // and body are not sent. A route sets it only for a valid upgrade request
+  // (http::is_websocket_upgrade).
+  std::shared_ptr<WebSocketHandler> websocket;
+  std::string websocket_protocol;
   Bytes content_type = Bytes::literal("application/json; charset=utf-8");
   std::vector<Header> headers;
 
@@ -117,5 +152,9 @@ struct Response {
   // A JSON response whose body is already serialised.
   static Response json(Bytes body, int status = 200);
 };
+
+// True when `req` asks for a WebSocket (GET, Connection: upgrade, Upgrade:
+// websocket, a version 13 key).
+bool is_websocket_upgrade(const Request& req);
 
 }  // namespace wh::http

@@ -16,6 +16,7 @@
 #include "core/ids.h"
 #include "core/log.h"
 #include "http/response_head.h"
+#include "http/websocket_conn.h"
 
 namespace wh::http {
 namespace asio = boost::asio;
@@ -311,6 +312,14 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
     req.request_id = (rid && valid_request_id(*rid)) ? std::string(*rid) : random_hex(8);
 
     Response res = co_await handler_(req);
+
+    if (res.websocket) {
+      // Not a request in flight any more: a drain cancels the connection.
+      s->busy = false;
+      WebSocketOptions ws_options{options_.websocket_ping_interval, options_.websocket_max_queued_bytes};
+      co_await run_websocket(stream, in, res, ws_options, draining_);
+      break;
+    }
 
     // The head is one string; the body is written from where it lies (a
     // cached response's shared bytes included): `res` outlives the write.

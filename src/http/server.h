@@ -22,6 +22,10 @@ struct ServerOptions {
   unsigned short port = 7860;  // 0 = any free port (tests)
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{75};
+  // An accepted WebSocket (Response::websocket) is pinged after this long
+  // without a frame from the client, and dropped after twice as long.
+  std::chrono::milliseconds websocket_ping_interval{30000};
+  std::size_t websocket_max_queued_bytes = 1024 * 1024;  // per connection (WebSocket::send)
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 10 * 1024 * 1024;  // paths no BodyLimit matches
   std::vector<BodyLimit> body_limits;             // the most specific matching path wins
