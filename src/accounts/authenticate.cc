@@ -57,6 +57,11 @@ Task<std::optional<Principal>> load_principal(web::Context& ctx, const std::stri
 Task<void> authenticate(web::Context& ctx) {
   auto token = extract_token(ctx.req);
   if (!token) co_return;
+  co_await authenticate_token(ctx, *token);
+}
+
+Task<void> authenticate_token(web::Context& ctx, const std::string& token_text) {
+  const std::string* token = &token_text;
   auto& out = ctx.auth;
   out.token_present = true;
   out.token = *token;

@@ -23,6 +23,10 @@ std::optional<std::string> extract_token(const http::Request& req);
 
 // Fills ctx.auth when the request carries a token.
 Task<void> authenticate(web::Context& ctx);
+// Fills ctx.auth from `token` with every check of authenticate() (the
+// WebSocket's token comes in its protocol header; a live socket's token is
+// checked again when its user or token changes).
+Task<void> authenticate_token(web::Context& ctx, const std::string& token);
 
 // The user fields every check needs, from the cache or one statement.
 // nullopt when the user does not exist.

@@ -43,9 +43,11 @@ struct App::Impl {
 
   // Stops accepting, ends the payment streams (they would otherwise hold
   // their connections until the next heartbeat, past the grace period) and
+  // closes the WebSockets (1001, going away), and
   // lets the requests in flight finish within the grace period.
   void shutdown() {
     state.payment_watch.close();
+    state.sockets.close_all();
     server.shutdown(services.config.shutdown_grace, [this] { drained(); });
   }
 
@@ -67,6 +69,8 @@ struct App::Impl {
     o.port = static_cast<unsigned short>(c.port);
     o.read_timeout = c.read_timeout;
     o.idle_timeout = c.idle_timeout;
+    o.websocket_ping_interval = c.ws_ping_interval;
+    o.websocket_max_queued_bytes = c.ws_max_queued_bytes;
     o.max_header_bytes = c.max_header_bytes;
     o.max_body_bytes = c.max_body_bytes;
     o.body_limits = security::body_limits();

@@ -53,6 +53,7 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
       rates(services),
       purge(services, metrics.registry, ex),
       mail(services, metrics.registry, ex),
+      sockets(services, ex),
       payments(services, metrics.registry, ex),
       jobs(services, metrics.registry, std::move(ex)) {
   services.provide(auth);
@@ -65,6 +66,8 @@ AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
   services.provide(outbound);
   services.provide(paystack);
   services.provide(payment_watch);
+  services.provide(sockets);
+  services.provide(cors);
   for (auto& spec : jobs::standard_jobs(rates, config)) jobs.add(std::move(spec));
   services.provide(jobs);
 }

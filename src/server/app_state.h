@@ -13,6 +13,7 @@
 #include "jobs/scheduler.h"
 #include "mail/mail_worker.h"
 #include "metrics/server_metrics.h"
+#include "notifications/socket_hub.h"
 #include "orders/payment_watch.h"
 #include "payments/payment_worker.h"
 #include "payments/paystack_client.h"
@@ -47,6 +48,7 @@ struct AppState {
   cdn::PurgeWorker purge;              // the edge purge outbox: run() by App::start, stop() after the drain
   mail::MailWorker mail;               // the e-mail outbox (email_logs): the same
   orders::PaymentWatch payment_watch;  // wakes the payment streams (SSE) on order changes
+  notifications::SocketHub sockets;    // the open WebSockets (GET /notifications)
   payments::PaymentWorker payments;    // the Paystack webhook queue: the same as mail
   jobs::Scheduler jobs;                // the background jobs (jobs/jobs.h): the same
 };

@@ -146,8 +146,15 @@ void invalidate_tags(std::string_view list, AppState& s) {
 Task<bool> apply(const std::string& event, db::Connection& c, AppState& s) {
   if (event.rfind("user:", 0) == 0) {
     s.auth.principals.invalidate(event.substr(5));
+    s.sockets.recheck_user(std::string_view(event).substr(5));
   } else if (event.rfind("token:", 0) == 0) {
-    co_return !add_revoked(std::string_view(event).substr(6), s);
+    auto payload = std::string_view(event).substr(6);
+    if (!add_revoked(payload, s)) co_return true;
+    s.sockets.recheck_token(payload.substr(0, payload.find(':')));
+  } else if (event.rfind("notification:", 0) == 0) {
+    s.sockets.deliver(std::string_view(event).substr(13));
+  } else if (event.rfind("data_update:", 0) == 0) {
+    s.sockets.send_to_admins(std::string_view(event).substr(12));
   } else if (event.rfind("tags:", 0) == 0) {
     invalidate_tags(std::string_view(event).substr(5), s);
   } else if (event == "blocked_ips") {
@@ -162,7 +169,9 @@ Task<bool> apply(const std::string& event, db::Connection& c, AppState& s) {
     s.payment_watch.notify(event.substr(6));
   } else if (event == "settings") {
     s.caches.invalidate({cache::tags::kSettings});
+    bool was_maintenance = s.site.maintenance();
     co_await reload_settings(c, s);
+    if (!was_maintenance && s.site.maintenance()) s.sockets.force_logout_customers();
   }
   co_return false;
 }
@@ -190,6 +199,7 @@ Task<void> listen(asio::any_io_executor ex, AppState& s) {
       s.mail.wake();                 // and so may queued e-mails (migration 0011)
       s.payments.wake();             // and webhook events (0012)
       s.payment_watch.notify_all();  // and order changes the payment streams wait for
+      s.sockets.recheck_all();       // and logouts and deactivations of socket users
       backoff = std::chrono::milliseconds(250);
       auto now = std::chrono::steady_clock::now();
       auto next_reload = now + kReloadEvery;
@@ -204,7 +214,10 @@ Task<void> listen(asio::any_io_executor ex, AppState& s) {
           bool need = co_await apply(e, *conn, s);
           load = load || need;
         }
-        if (load) co_await load_new_revoked(*conn, s, mark);
+        if (load) {
+          co_await load_new_revoked(*conn, s, mark);
+          s.sockets.recheck_all();  // which sockets those rows concern is not known
+        }
         now = std::chrono::steady_clock::now();
         if (now >= next_poll) {
           // The safety net for notifications: rows added since the watermark.

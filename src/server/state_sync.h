@@ -10,7 +10,10 @@
 // (migration 0009) wake the edge purge worker, 'mail' events (0011) the
 // mail worker and 'payments' events (0012) the payment worker, and so does
 // every (re)connect; 'order:<id>' events (0012) wake that order's payment
-// streams (all of them on a reconnect). The principal cache is
+// streams (all of them on a reconnect). 'notification:' and 'data_update:'
+// events (0017) go to the open WebSockets (notifications/socket_hub.h),
+// whose tokens are checked again on 'user:' and 'token:' events and on
+// every reconnect. The principal cache is
 // flushed only when the connection is lost (messages may have been missed);
 // while it is disconnected the caches are not trusted (AuthState::live is
 // false) and authentication asks the database instead. The listener runs on
