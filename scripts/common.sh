@@ -13,7 +13,7 @@ REQUIRED_PACKAGES=(
   g++ cmake make ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev postgresql-15 libssl-dev libcrypt-dev zlib1g-dev libbrotli-dev
-  libspdlog-dev libfmt-dev libgtest-dev libcsv-dev libkainjow-mustache-dev ca-certificates
+  libspdlog-dev libfmt-dev libgtest-dev libcsv-dev libkainjow-mustache-dev libhpdf-dev ca-certificates
 )
 
 ensure_packages() {
