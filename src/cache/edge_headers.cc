@@ -67,6 +67,7 @@ EdgePolicy::EdgePolicy(const Config& c) {
   add(instance::kBanners, c.edge_banners_max_age, c.edge_swr);
   add(instance::kSettings, c.edge_settings_max_age, c.edge_swr);
   add(instance::kCurrency, c.edge_currency_max_age, c.edge_swr);
+  add(instance::kReviews, c.edge_catalog_max_age, c.edge_swr);
 }
 
 const EdgeTtl* EdgePolicy::ttl(std::string_view instance) const {

@@ -52,7 +52,10 @@ void register_instances(Registry& registry, const Config& config) {
                           policy(instance::kCategories, minutes(30), seconds(60), 4 * kMiB),
                           policy(instance::kBanners, seconds(60), seconds(10), 1 * kMiB),
                           policy(instance::kSettings, minutes(10), seconds(30), 1 * kMiB),
-                          policy(instance::kCurrency, hours(6), minutes(10), 1 * kMiB)};
+                          policy(instance::kCurrency, hours(6), minutes(10), 1 * kMiB),
+                          // Reviews change by approval, edit, deletion or a
+                          // helpful vote, each invalidating its product's tag.
+                          policy(instance::kReviews, minutes(10), seconds(30), 32 * kMiB)};
   auto left = config.cache_overrides;
   for (auto& p : all) {
     apply_overrides(p, left);

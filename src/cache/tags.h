@@ -3,8 +3,9 @@
 // invalidates every layer. A cached response carries every tag whose change
 // could alter its bytes.
 //
-//   catalog          every catalog response (sent when a change is too large
-//                    to list its rows: one word flushes the catalog)
+//   catalog          every catalog and review-list response (sent when a
+//                    change is too large to list its rows: one word flushes
+//                    the catalog)
 //   products         every product list, search and category count
 //   product:<id>     one product's detail, its variants and single variants
 //   categories       category lists and details, and product lists (they
@@ -13,6 +14,9 @@
 //   banners          the active banners
 //   settings         the public settings
 //   currency         the currency rates
+//   reviews:<id>     one product's public review list (approved reviews,
+//                    stats), both of its routes, every page (migration 0015:
+//                    any change of an approved review, or of one that was)
 #pragma once
 #include <string>
 #include <string_view>
@@ -28,5 +32,6 @@ inline constexpr std::string_view kCurrency = "currency";
 
 inline std::string product(std::string_view id) { return "product:" + std::string(id); }
 inline std::string category(std::string_view id) { return "category:" + std::string(id); }
+inline std::string reviews(std::string_view product_id) { return "reviews:" + std::string(product_id); }
 
 }  // namespace wh::cache::tags

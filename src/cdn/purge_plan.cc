@@ -112,10 +112,11 @@ bool valid_tag(std::string_view tag) {
 
 bool catalog_tag(std::string_view tag) {
   return tag == tags::kCatalog || tag == tags::kProducts || tag == tags::kCategories ||
-         starts_with(tag, tags::product("")) || starts_with(tag, tags::category(""));
+         starts_with(tag, tags::product("")) || starts_with(tag, tags::category("")) ||
+         starts_with(tag, tags::reviews(""));
 }
 
-// The public routes of catalog/routes.cc whose responses carry each tag and
+// The public routes of catalog/routes.cc (and reviews/) whose responses carry each tag and
 // whose URL has no query string.
 std::vector<std::string> tag_urls(std::string_view tag, std::string_view base_url) {
   std::string base(base_url);
@@ -134,6 +135,11 @@ std::vector<std::string> tag_urls(std::string_view tag, std::string_view base_ur
   if (starts_with(tag, product_prefix) && tag.size() > product_prefix.size()) {
     std::string id = path_segment(tag.substr(product_prefix.size()));
     return urls({"/api/products/" + id, "/api/products/" + id + "/variants"});
+  }
+  const std::string reviews_prefix = tags::reviews("");
+  if (starts_with(tag, reviews_prefix) && tag.size() > reviews_prefix.size()) {
+    std::string id = path_segment(tag.substr(reviews_prefix.size()));
+    return urls({"/api/products/" + id + "/reviews", "/api/reviews/product/" + id});
   }
   if (starts_with(tag, category_prefix) && tag.size() > category_prefix.size()) {
     return urls({"/api/categories/" + path_segment(tag.substr(category_prefix.size()))});

@@ -59,21 +59,26 @@ ShopSettings parse_shop_settings(const std::vector<std::pair<std::string, std::s
   return s;
 }
 
-Task<ShopSettings> shop_settings(web::Context& ctx) {
+Task<SettingRows> cached_settings(web::Context& ctx, std::string cache_key, const char* sql) {
   auto* cache = ctx.get<cache::Registry>().find(cache::instance::kSettings);
   // The loader may outlive this request (a background refresh): it captures
   // only the process services.
-  cache::Loader loader = [&services = ctx.services]() -> Task<cache::Entry> {
-    auto r = co_await db::Db(*services.pool, nullptr).query(kSettingsSql);
+  cache::Loader loader = [&services = ctx.services, sql]() -> Task<cache::Entry> {
+    auto r = co_await db::Db(*services.pool, nullptr).query(sql);
     cache::Entry e;
     e.body = std::string(r.get(0, 0));
     e.tags.emplace_back(cache::tags::kSettings);
     co_return e;
   };
-  auto lookup = co_await cache->get("shop-settings", std::move(loader));
-  std::vector<std::pair<std::string, std::string>> rows;
+  auto lookup = co_await cache->get(std::move(cache_key), std::move(loader));
+  SettingRows rows;
   auto object = json::parse(lookup.entry->body).as_object();
   for (const auto& [k, v] : object) rows.emplace_back(std::string(k), v.is_string() ? std::string(v.as_string()) : "");
+  co_return rows;
+}
+
+Task<ShopSettings> shop_settings(web::Context& ctx) {
+  auto rows = co_await cached_settings(ctx, "shop-settings", kSettingsSql);
   co_return parse_shop_settings(rows);
 }
 

@@ -31,6 +31,16 @@ struct ShopSettings {
   bool order_confirmation_email = true;
 };
 
+// (key, stored value) pairs as system_settings holds them.
+using SettingRows = std::vector<std::pair<std::string, std::string>>;
+
+// The rows of `sql` (one row, one column: a JSON object of key -> value of
+// the wanted system_settings keys) from the `settings` cache instance under
+// `cache_key`, tagged `settings`: every change to system_settings is seen by
+// the next call on every instance. For the typed settings of other modules
+// too (e.g. the review settings).
+Task<SettingRows> cached_settings(web::Context& ctx, std::string cache_key, const char* sql);
+
 // From (key, stored value) pairs as system_settings holds them.
 ShopSettings parse_shop_settings(const std::vector<std::pair<std::string, std::string>>& rows);
 
