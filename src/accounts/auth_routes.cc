@@ -8,6 +8,7 @@
 #include "accounts/authenticate.h"
 #include "accounts/jwt.h"
 #include "accounts/mail_queue.h"
+#include "accounts/password_change.h"
 #include "accounts/tokens.h"
 #include "accounts/user_json.h"
 #include "accounts/validation.h"
@@ -32,7 +33,6 @@ using web::Context;
 
 namespace {
 
-constexpr int kBcryptCost = 10;
 constexpr int kMaxFailedLogins = 5;
 #define WH_NOW "(now() AT TIME ZONE 'UTC')"
 
@@ -54,34 +54,10 @@ Response tokens_response(std::string_view user_json, const TokenPair& t, int sta
   return Response::json(std::move(body), status);
 }
 
-// Runs `fn` on the bcrypt threads; a full queue is a 503 the client may retry
-// in a second, never a wait that grows with the backlog.
-Task<void> on_bcrypt_pool(Context& ctx, std::function<void()> fn) {
-  std::optional<Task<void>> job;
-  try {
-    job.emplace(ctx.get<BlockingPool>().run(std::move(fn)));
-  } catch (const BlockingPool::Busy&) {
-    throw ApiError(503, "ServiceUnavailableError", "Server is busy. Please try again shortly.").with_retry_after(1);
-  }
-  co_await std::move(*job);
-}
-
-Task<std::string> hash_password(Context& ctx, std::string plain) {
-  std::string out;
-  co_await on_bcrypt_pool(ctx, [&] { out = password::hash(plain, kBcryptCost); });
-  co_return out;
-}
-
-Task<bool> check_password(Context& ctx, std::string plain, std::string hash) {
-  bool ok = false;
-  co_await on_bcrypt_pool(ctx, [&] { ok = password::verify(plain, hash); });
-  co_return ok;
-}
-
 // A bcrypt hash of a random string: verifying against it costs what a real
 // check costs, so a missing account answers in the same time.
 const std::string& dummy_hash() {
-  static const std::string h = password::hash(random_hex(16), kBcryptCost);
+  static const std::string h = password::hash(random_hex(16), kPasswordCost);
   return h;
 }
 
@@ -111,11 +87,6 @@ QueuedEmail verification_email(const Context& ctx, const std::string& to, const 
           json::object{{"name", name},
                        {"verification_link", frontend(ctx, "/verify-email?token=" + raw_token)},
                        {"expiry_time", "24 hours"}}};
-}
-
-QueuedEmail password_changed_email(const Context& ctx, const std::string& to, const std::string& name) {
-  return {"password_changed", to, "Your Password Has Been Changed - WigHaven", "passwordChanged",
-          json::object{{"name", name}, {"reset_link", frontend(ctx, "/login")}, {"expiry_time", "never"}}};
 }
 
 constexpr const char* kInsertVerificationToken =
@@ -194,7 +165,7 @@ Task<Response> register_user(Context& ctx) {
         "Account already exists but was not verified. A new verification link has been sent to your email.");
   }
 
-  std::string hash = co_await hash_password(ctx, *pass);
+  std::string hash = co_await bcrypt_hash(ctx, *pass);
   std::string user_id = new_cuid();
   std::string user_json;
   std::int64_t issued_ms = 0;
@@ -279,7 +250,7 @@ Task<Response> login(Context& ctx) {
   db::Params find{*email};
   auto r = co_await ctx.db().query(kFindByEmail, std::move(find));
   if (r.empty()) {
-    co_await check_password(ctx, *pass, dummy_hash());
+    co_await bcrypt_matches(ctx, *pass, dummy_hash());
     throw ApiError(401, "UnauthorizedError", "Invalid email or password");
   }
   std::string user_id(r.get(0, 0));
@@ -292,7 +263,7 @@ Task<Response> login(Context& ctx) {
   }
   bool locks = attempt.get_bool(0, 1);
   std::int64_t issued_ms = attempt.get_int(0, 2);
-  bool password_ok = co_await check_password(ctx, *pass, std::string(attempt.get(0, 3)));
+  bool password_ok = co_await bcrypt_matches(ctx, *pass, std::string(attempt.get(0, 3)));
   if (!password_ok) {
     if (locks) {
       throw ApiError(423, "AccountLockedError", "Too many failed login attempts. Account locked for 15 minutes.");
@@ -459,7 +430,7 @@ Task<Response> password_reset_confirm(Context& ctx) {
     co_await ctx.db().query(kDeleteResetToken, std::move(del));
     throw ApiError(401, "UnauthorizedError", "This account has been deactivated. Please contact support.");
   }
-  std::string hash = co_await hash_password(ctx, *pass);
+  std::string hash = co_await bcrypt_hash(ctx, *pass);
   std::string user_id;
   co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
     db::Params consume{token_hash};
@@ -474,7 +445,8 @@ Task<Response> password_reset_confirm(Context& ctx) {
     co_await tx.query(kSetPasswordVerified, std::move(upd));
     db::Params del{user_id};
     co_await tx.query(kDeleteResetTokens, std::move(del));
-    co_await tx.query(kQueueEmailSql, queue_email_params(ctx.config(), password_changed_email(ctx, email, name)));
+    co_await tx.query(kQueueEmailSql,
+                      queue_email_params(ctx.config(), password_changed_mail(ctx.config(), email, name)));
   });
   ctx.get<AuthState>().principals.invalidate(user_id);
   co_return message("Password has been reset successfully");
@@ -483,41 +455,6 @@ Task<Response> password_reset_confirm(Context& ctx) {
 // ---- change / verify password ----------------------------------------------
 
 constexpr const char* kPasswordHash = "SELECT password, email, first_name FROM users WHERE id = $1";
-constexpr const char* kSetPassword =
-    "UPDATE users SET password = $2, last_password_change = " WH_NOW ", updated_at = " WH_NOW " WHERE id = $1";
-
-Task<Response> change_password(Context& ctx) {
-  const Principal& p = require_user(ctx);
-  security::enforce_rate_limit(ctx, limits::kChangePassword, p.id,
-                               "Too many password change attempts. Please contact support.");
-  auto body = json_body(ctx.req);
-  BodyReader in(body);
-  auto current = in.password("currentPassword", "Current password is required");
-  auto next = in.new_password("newPassword", "New password");
-  in.finish();
-  db::Params find{p.id};
-  auto r = co_await ctx.db().query(kPasswordHash, std::move(find));
-  if (r.empty()) throw ApiError(404, "NotFoundError", "User not found");
-  std::string stored(r.get(0, 0)), email(r.get(0, 1)), name(r.get(0, 2));
-  bool current_ok = co_await check_password(ctx, *current, stored);
-  if (!current_ok) {
-    throw ApiError(401, "UnauthorizedError", "Current password is incorrect");
-  }
-  bool same = co_await check_password(ctx, *next, stored);
-  if (same) {
-    throw ApiError(400, "ValidationError", "New password must be different from current password");
-  }
-  std::string hash = co_await hash_password(ctx, *next);
-  std::string user_id = p.id;
-  co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
-    db::Params upd{user_id, hash};
-    co_await tx.query(kSetPassword, std::move(upd));
-    co_await tx.query(kQueueEmailSql, queue_email_params(ctx.config(), password_changed_email(ctx, email, name)));
-  });
-  ctx.get<AuthState>().principals.invalidate(user_id);
-  co_return message("Password changed successfully");
-}
-
 Task<Response> verify_password(Context& ctx) {
   const Principal& p = require_user(ctx);
   security::enforce_rate_limit(ctx, limits::kChangePassword, p.id,
@@ -529,7 +466,7 @@ Task<Response> verify_password(Context& ctx) {
   db::Params find{p.id};
   auto r = co_await ctx.db().query(kPasswordHash, std::move(find));
   if (r.empty()) throw ApiError(404, "NotFoundError", "User not found");
-  bool ok = co_await check_password(ctx, *pass, std::string(r.get(0, 0)));
+  bool ok = co_await bcrypt_matches(ctx, *pass, std::string(r.get(0, 0)));
   if (!ok) {
     throw ApiError(401, "UnauthorizedError", "Invalid password");
   }

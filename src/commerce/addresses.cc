@@ -151,4 +151,10 @@ void register_address_routes(web::Router& router) {
   router.add("DELETE", "/api/addresses/:id", delete_address);
 }
 
+void register_profile_address_routes(web::Router& router) {
+  router.add("POST", "/api/profile/address", create_address);
+  router.add("PUT", "/api/profile/address/:id", update_address);
+  router.add("DELETE", "/api/profile/address/:id", delete_address);
+}
+
 }  // namespace wh::commerce

@@ -21,4 +21,9 @@ inline constexpr int kMaxAddresses = 50;
 
 void register_address_routes(web::Router& router);
 
+// The same create, update and delete handlers at the old profile routes'
+// paths (reference §1.13): POST /api/profile/address, PUT and DELETE
+// /api/profile/address/:id. The storefront uses /api/addresses only.
+void register_profile_address_routes(web::Router& router);
+
 }  // namespace wh::commerce

@@ -11,6 +11,7 @@ std::vector<JobSpec> standard_jobs(currency::RateRefresher& refresher, const Con
   out.push_back(analytics_aggregation_job());
   out.push_back(low_stock_alert_job());
   out.push_back(abandoned_cart_email_job());
+  out.push_back(back_in_stock_job());
   out.push_back(milestones_job());
   out.push_back(payment_verification_job());
   out.push_back(unpaid_order_cancellation_job());

@@ -19,6 +19,7 @@ JobSpec currency_refresh_job(currency::RateRefresher& refresher, const Config& c
 JobSpec analytics_aggregation_job();      // daily revenue, orders, new customers (upsert)
 JobSpec low_stock_alert_job();            // admins told once per variant crossing the threshold
 JobSpec abandoned_cart_email_job();       // one reminder per abandoned cart
+JobSpec back_in_stock_job();              // each back-in-stock alert e-mailed once, when available
 JobSpec milestones_job();                 // order count and daily sales milestones
 JobSpec payment_verification_job();       // pending payments asked of Paystack (orders/payment_jobs.h)
 JobSpec unpaid_order_cancellation_job();  // unpaid orders released after 30 minutes, Paystack asked first

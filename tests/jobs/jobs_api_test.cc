@@ -14,15 +14,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::vector<std::string> kStandardJobs = {"token_cleanup",
-                                                "notification_cleanup",
-                                                "cart_cleanup",
-                                                "analytics_aggregation",
-                                                "low_stock_alert",
-                                                "abandoned_cart_email",
-                                                "milestones",
-                                                "payment_verification",
-                                                "unpaid_order_cancellation"};
+const std::vector<std::string> kStandardJobs = {
+    "token_cleanup",        "notification_cleanup",     "cart_cleanup",  "analytics_aggregation",
+    "low_stock_alert",      "abandoned_cart_email",     "back_in_stock", "milestones",
+    "payment_verification", "unpaid_order_cancellation"};
 
 TEST(JobsApiTest, AdminsListTheJobsAndAskForARun) {
   auth::AuthServer server;
