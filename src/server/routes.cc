@@ -4,6 +4,7 @@
 
 #include "accounts/auth_routes.h"
 #include "accounts/authenticate.h"
+#include "accounts/profile.h"
 #include "cache/edge_headers.h"
 #include "cache/response_cache_stage.h"
 #include "catalog/admin_bulk_upload.h"
@@ -13,17 +14,23 @@
 #include "commerce/addresses.h"
 #include "commerce/cart_routes.h"
 #include "commerce/discounts.h"
+#include "commerce/stock_alerts.h"
 #include "commerce/wishlist.h"
 #include "content/admin_banners.h"
 #include "content/admin_settings.h"
 #include "jobs/admin_routes.h"
 #include "mail/unsubscribe_routes.h"
 #include "metrics/routes.h"
+#include "notifications/notification_routes.h"
+#include "notifications/socket_route.h"
+#include "orders/invoice_route.h"
 #include "orders/order_routes.h"
 #include "orders/payment_routes.h"
 #include "payments/webhook_routes.h"
+#include "reviews/review_routes.h"
 #include "security/stages.h"
 #include "system/health.h"
+#include "tickets/tickets.h"
 
 namespace wh::server {
 
@@ -39,12 +46,19 @@ void register_routes(web::Router& router) {
   content::register_admin_setting_routes(router);
   orders::register_routes(router);
   orders::register_payment_routes(router);
+  orders::register_invoice_route(router);
   payments::register_webhook_routes(router);
   mail::register_unsubscribe_routes(router);
   commerce::register_cart_routes(router);
   commerce::register_address_routes(router);
   commerce::register_wishlist_routes(router);
   commerce::register_discount_routes(router);
+  notifications::register_notification_routes(router);
+  notifications::register_socket_route(router);
+  tickets::register_ticket_routes(router);
+  reviews::register_review_routes(router);
+  accounts::register_profile_routes(router);
+  commerce::register_stock_alert_routes(router);
   jobs::register_admin_routes(router);
 }
 
