@@ -2,7 +2,7 @@
 -- every row inserted into `notifications`, by whichever backend or client,
 -- is announced on `wh_events` when its transaction commits, as
 -- 'notification:<user_id>:<row JSON>' in the frontend's Notification shape
--- (link left out when NULL), or 'notification:<user_id>:#<id>' when the row
+-- (link and data left out when NULL), or 'notification:<user_id>:#<id>' when the row
 -- is too long for a NOTIFY payload (the instance then reads it). Each
 -- instance sends it to that user's open WebSockets. Additive: a function and
 -- a trigger only.
@@ -13,7 +13,7 @@ DECLARE
 BEGIN
   row_json := json_strip_nulls(json_build_object('id', NEW.id, 'userId', NEW.user_id, 'type', NEW.type,
       'title', NEW.title, 'message', NEW.message, 'link', NEW.link, 'isRead', NEW.is_read,
-      'createdAt', wh_iso(NEW.created_at)))::text;
+      'createdAt', wh_iso(NEW.created_at), 'data', NEW.data))::text;
   IF octet_length(row_json) > 7000 THEN
     row_json := '#' || NEW.id;
   END IF;

@@ -32,7 +32,8 @@ struct Server::Acceptor {
 struct Server::Session {
   explicit Session(tcp::socket s) : stream(std::move(s)) {}
   beast::tcp_stream stream;
-  bool busy = false;  // touched only on the session's strand
+  bool busy = false;                   // touched only on the session's strand
+  std::weak_ptr<WebSocket> websocket;  // the same: set while it serves a WebSocket
 };
 
 namespace {
@@ -317,7 +318,7 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
       // Not a request in flight any more: a drain cancels the connection.
       s->busy = false;
       WebSocketOptions ws_options{options_.websocket_ping_interval, options_.websocket_max_queued_bytes};
-      co_await run_websocket(stream, in, res, ws_options, draining_);
+      co_await run_websocket(stream, in, res, ws_options, draining_, s->websocket);
       break;
     }
 
@@ -379,7 +380,12 @@ void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> don
     std::lock_guard lock(sessions_mu_);
     for (const auto& s : sessions_) {
       asio::post(s->stream.get_executor(), [s] {
-        if (!s->busy) s->stream.cancel();
+        // A WebSocket is closed with its close handshake (1001), not cut.
+        if (auto ws = s->websocket.lock()) {
+          ws->close(1001, "Server shutting down");
+        } else if (!s->busy) {
+          s->stream.cancel();
+        }
       });
     }
   }

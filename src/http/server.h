@@ -53,8 +53,9 @@ class Server {
   // Binds and starts accepting. Throws if the address cannot be bound.
   void start();
   unsigned short port() const { return port_; }
-  // Stops accepting, closes idle keep-alive connections, lets in-flight
-  // requests finish (their responses carry "Connection: close"), and calls
+  // Stops accepting, closes idle keep-alive connections, closes WebSockets
+  // with 1001 (going away), lets in-flight requests finish (their responses
+  // carry "Connection: close"), and calls
   // `done` once no request is in flight or `grace` has passed.
   void shutdown(std::chrono::milliseconds grace, std::function<void()> done);
   int active_connections() const { return active_.load(); }

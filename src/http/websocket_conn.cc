@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include "core/log.h"
+
 namespace wh::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -21,8 +23,14 @@ using Timer = asio::steady_timer;
 // send()/close() read from any thread.
 class Connection final : public WebSocket, public std::enable_shared_from_this<Connection> {
  public:
+  // `ex_` is a copy of the stream's strand: posting to it never touches the
+  // stream, which may be gone once run() has returned.
   Connection(beast::tcp_stream& stream, const WebSocketOptions& options)
-      : ws_(stream), options_(options), wake_(stream.get_executor()), writer_done_(stream.get_executor()) {
+      : ex_(stream.get_executor()),
+        ws_(stream),
+        options_(options),
+        wake_(stream.get_executor()),
+        writer_done_(stream.get_executor()) {
     wake_.expires_at(Timer::time_point::max());
     writer_done_.expires_at(Timer::time_point::max());
   }
@@ -35,7 +43,7 @@ class Connection final : public WebSocket, public std::enable_shared_from_this<C
       drop();
       return false;
     }
-    asio::post(ws_.get_executor(), [self = shared_from_this(), t = std::move(text)]() mutable {
+    asio::post(ex_, [self = shared_from_this(), t = std::move(text)]() mutable {
       if (self->ended_) {
         self->queued_bytes_.fetch_sub(t.size());
         return;
@@ -48,7 +56,8 @@ class Connection final : public WebSocket, public std::enable_shared_from_this<C
 
   void close(std::uint16_t code, std::string reason) override {
     if (closed_.exchange(true)) return;
-    asio::post(ws_.get_executor(), [self = shared_from_this(), code, r = std::move(reason)]() mutable {
+    asio::post(ex_, [self = shared_from_this(), code, r = std::move(reason)]() mutable {
+      if (self->ended_) return;
       if (r.size() > 120) r.resize(120);  // a close frame's payload is at most 125 bytes
       self->close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), r);
       self->closing_ = true;
@@ -60,7 +69,8 @@ class Connection final : public WebSocket, public std::enable_shared_from_this<C
   // connection is cut.
   void drop() {
     closed_.store(true);
-    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    asio::post(ex_, [self = shared_from_this()] {
+      if (self->ended_) return;
       self->dropped_ = true;
       beast::get_lowest_layer(self->ws_).cancel();
       self->wake_.cancel();
@@ -86,27 +96,36 @@ class Connection final : public WebSocket, public std::enable_shared_from_this<C
       co_return;
     }
     auto& handler = *res.websocket;
-    handler.opened(shared_from_this());
-    asio::co_spawn(
-        ws_.get_executor(), [self = shared_from_this()]() -> Task<void> { co_await self->write_loop(); },
-        asio::detached);
-
-    beast::flat_buffer buffer;
-    for (;;) {
-      auto [rec, n] = co_await ws_.async_read(buffer, asio::as_tuple(asio::use_awaitable));
-      if (rec || dropped_) break;
-      if (ws_.got_text()) {
-        handler.received(std::string_view(static_cast<const char*>(buffer.data().data()), buffer.size()));
+    try {
+      handler.opened(shared_from_this());
+      writer_started_ = true;
+      asio::co_spawn(
+          ex_, [self = shared_from_this()]() -> Task<void> { co_await self->write_loop(); }, asio::detached);
+      beast::flat_buffer buffer;
+      for (;;) {
+        auto [rec, n] = co_await ws_.async_read(buffer, asio::as_tuple(asio::use_awaitable));
+        if (rec || dropped_) break;
+        if (ws_.got_text()) {
+          handler.received(std::string_view(static_cast<const char*>(buffer.data().data()), buffer.size()));
+        }
+        buffer.consume(buffer.size());
       }
-      buffer.consume(buffer.size());
+    } catch (const std::exception& e) {
+      log::warn("websocket handler failed", {{"error", e.what()}});
     }
     ended_ = true;
     closed_.store(true);
     // A writer stuck on a client that no longer reads is cancelled.
     beast::get_lowest_layer(ws_).cancel();
     wake_.cancel();
-    if (!writer_finished_) co_await writer_done_.async_wait(asio::as_tuple(asio::use_awaitable));
-    handler.closed();
+    if (writer_started_ && !writer_finished_) {
+      co_await writer_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    try {
+      handler.closed();
+    } catch (const std::exception& e) {
+      log::warn("websocket handler failed", {{"error", e.what()}});
+    }
   }
 
  private:
@@ -141,6 +160,7 @@ class Connection final : public WebSocket, public std::enable_shared_from_this<C
     writer_done_.cancel();
   }
 
+  asio::any_io_executor ex_;
   websocket::stream<beast::tcp_stream&> ws_;
   WebSocketOptions options_;
   Timer wake_;         // the writer sleeps on it until there is work
@@ -150,6 +170,7 @@ class Connection final : public WebSocket, public std::enable_shared_from_this<C
   bool closing_ = false;
   bool dropped_ = false;
   bool ended_ = false;
+  bool writer_started_ = false;
   bool writer_finished_ = false;
   std::atomic<bool> closed_{false};
   std::atomic<std::size_t> queued_bytes_{0};
@@ -158,8 +179,10 @@ class Connection final : public WebSocket, public std::enable_shared_from_this<C
 }  // namespace
 
 Task<void> run_websocket(beast::tcp_stream& stream, const beast::http::request<beast::http::string_body>& upgrade,
-                         const Response& res, const WebSocketOptions& options, const std::atomic<bool>& draining) {
+                         const Response& res, const WebSocketOptions& options, const std::atomic<bool>& draining,
+                         std::weak_ptr<WebSocket>& registered) {
   auto connection = std::make_shared<Connection>(stream, options);
+  registered = connection;
   co_await connection->run(upgrade, res, draining);
 }
 

@@ -12,6 +12,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 
 #include "core/task.h"
 #include "http/message.h"
@@ -28,9 +29,11 @@ struct WebSocketOptions {
 // connection ends: the peer closed it, it failed or went silent, the
 // handler closed it, or the server is draining (`draining`). The stream is
 // left for the caller to close. The caller keeps `stream` alive until this
-// returns.
+// returns. `registered` is set to the socket before the handshake, so that
+// a server shutdown can close it (1001) instead of cutting it.
 Task<void> run_websocket(boost::beast::tcp_stream& stream,
                          const boost::beast::http::request<boost::beast::http::string_body>& upgrade,
-                         const Response& res, const WebSocketOptions& options, const std::atomic<bool>& draining);
+                         const Response& res, const WebSocketOptions& options, const std::atomic<bool>& draining,
+                         std::weak_ptr<WebSocket>& registered);
 
 }  // namespace wh::http

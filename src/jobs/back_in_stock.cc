@@ -17,7 +17,10 @@
 // that unsubscribed from all or from back-in-stock e-mails (email_preferences
 // of that address, of the account with that address, or of the alert's
 // user: the mail worker's rule, preferences.h), nor anything to a
-// deactivated account. rows = alerts settled; the note counts the e-mails.
+// deactivated account. One e-mail per address and variant in a batch: an
+// address subscribed both as a guest and signed in (two tables, no shared
+// unique key) is e-mailed once. rows = alerts settled; the note counts the
+// e-mails.
 #include <string>
 
 #include "jobs/batches.h"
@@ -54,7 +57,8 @@ constexpr const char* kSql =
     " LEFT JOIN users u ON u.id = c.user_id),"
     " mailed AS (INSERT INTO email_logs (id, type, to_email, subject, status, attempt_count, max_attempts,"
     " template_data, created_at)"
-    " SELECT wh_new_id(), 'back_in_stock', d.email, left(d.name || ' is Back in Stock!', 255), 'queued', 0, 3,"
+    " SELECT DISTINCT ON (lower(d.email), d.variant_id) wh_new_id(), 'back_in_stock', d.email,"
+    " left(d.name || ' is Back in Stock!', 255), 'queued', 0, 3,"
     " jsonb_build_object('template', 'backInStock', 'variables', jsonb_build_object('name',"
     " COALESCE(NULLIF(d.first_name, ''), 'Valued Customer'), 'product_name', d.product_name,"
     " 'price', wh_money(d.price), 'stock_status', 'In Stock Now!', 'link', $2::text || " WH_PRODUCT_PATH

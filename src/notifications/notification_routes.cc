@@ -18,7 +18,8 @@ namespace {
 
 #define WH_NOTIFICATION_JSON                                                                              \
   "json_strip_nulls(json_build_object('id', n.id, 'userId', n.user_id, 'type', n.type, 'title', n.title," \
-  " 'message', n.message, 'link', n.link, 'isRead', n.is_read, 'createdAt', wh_iso(n.created_at)))"
+  " 'message', n.message, 'link', n.link, 'isRead', n.is_read, 'createdAt', wh_iso(n.created_at),"        \
+  " 'data', n.data))"
 
 // $1 user, $2 limit, $3 offset: the page and both counts in one statement.
 constexpr const char* kListSql =

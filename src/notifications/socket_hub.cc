@@ -22,11 +22,10 @@ namespace {
 // The frontend's Notification, as the trigger of migrations/0017 builds it.
 constexpr const char* kRowSql =
     "SELECT json_strip_nulls(json_build_object('id', id, 'userId', user_id, 'type', type, 'title', title,"
-    " 'message', message, 'link', link, 'isRead', is_read, 'createdAt', wh_iso(created_at)))::text"
+    " 'message', message, 'link', link, 'isRead', is_read, 'createdAt', wh_iso(created_at), 'data', data))::text"
     " FROM notifications WHERE id = $1";
 
 constexpr std::uint16_t kCloseNormal = 1000;
-constexpr std::uint16_t kCloseGoingAway = 1001;
 constexpr std::uint16_t kCloseTokenExpired = 4001;
 
 bool is_admin(std::string_view role) { return role == "admin" || role == "super_admin"; }
@@ -87,6 +86,7 @@ std::uint64_t SocketHub::add(std::shared_ptr<http::WebSocket> socket, Session se
     if (ec) return;  // removed first
     if (auto entry = weak.lock()) entry->socket->close(kCloseTokenExpired, "Token expired");
   });
+  recheck({e});
   return e->id;
 }
 
@@ -173,6 +173,10 @@ void SocketHub::recheck(std::vector<std::shared_ptr<Entry>> entries) {
             co_await accounts::authenticate_token(ctx, e->session.token);
             if (ctx.auth.principal) continue;
             const auto& why = ctx.auth.failure;
+            if (why == "Token has expired") {
+              e->socket->close(kCloseTokenExpired, "Token expired");
+              continue;
+            }
             bool disabled = why == "Account has been deactivated" || why == "User no longer exists";
             e->socket->send(disabled ? force_logout("ACCOUNT_DISABLED", "Your account has been deactivated.")
                                      : force_logout("SESSION_EXPIRED", "Your session has ended. Please log in again."));
@@ -195,10 +199,14 @@ void SocketHub::force_logout_customers() {
   }
 }
 
-void SocketHub::close_all() {
-  for (const auto& e : select([](const Entry&, std::string_view) { return true; }, {})) {
-    e->socket->close(kCloseGoingAway, "Server shutting down");
+void SocketHub::observe_maintenance(bool on) {
+  bool was = false;
+  {
+    std::lock_guard lock(mu_);
+    was = maintenance_;
+    maintenance_ = on;
   }
+  if (on && !was) force_logout_customers();
 }
 
 std::size_t SocketHub::sockets() const {

@@ -14,7 +14,10 @@
 //     'user:' and 'token:' events and after the listener reconnects; and
 //     for every customer socket when maintenance mode is switched on.
 // A socket whose access token expires is closed with code 4001 (no
-// FORCE_LOGOUT): the frontend reconnects with a refreshed token.
+// FORCE_LOGOUT, which the frontend takes for a maintenance logout): the
+// frontend reconnects with a refreshed token. A socket is checked once more
+// right after it registers, so a logout between its upgrade and its
+// registration is not missed.
 // Thread-safe.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
@@ -67,10 +70,9 @@ class SocketHub {
   void recheck_user(std::string_view user_id);
   void recheck_token(std::string_view token_sha256);
   void recheck_all();
-  // Maintenance mode went on: FORCE_LOGOUT to every non-admin socket.
-  void force_logout_customers();
-  // Server shutdown: every socket is closed (1001, going away).
-  void close_all();
+  // The maintenance flag as just read from the database (every reload):
+  // when it goes from off to on, FORCE_LOGOUT to every non-admin socket.
+  void observe_maintenance(bool on);
 
   std::size_t sockets() const;
 
@@ -78,11 +80,13 @@ class SocketHub {
   struct Entry;
   std::vector<std::shared_ptr<Entry>> select(bool (*match)(const Entry&, std::string_view), std::string_view key) const;
   void recheck(std::vector<std::shared_ptr<Entry>> entries);
+  void force_logout_customers();
 
   web::Services& services_;
   boost::asio::any_io_executor ex_;
   mutable std::mutex mu_;
   std::uint64_t next_id_ = 1;
+  bool maintenance_ = false;
   std::unordered_map<std::uint64_t, std::shared_ptr<Entry>> entries_;
 };
 

@@ -10,6 +10,7 @@
 #include "notifications/socket_hub.h"
 #include "security/http_policy.h"
 #include "security/route_limit.h"
+#include "security/site_state.h"
 
 namespace wh::notifications {
 namespace json = boost::json;
@@ -87,6 +88,12 @@ Task<Response> open_socket(Context& ctx) {
   ctx.auth = web::AuthOutcome{};  // the token of the protocol header, not of any other header
   co_await accounts::authenticate_token(ctx, token);
   const auto& user = accounts::require_user(ctx);
+  // The maintenance stage lets this path through (a browser cannot send the
+  // token in a header it reads): shoppers are refused here, admins pass.
+  if (ctx.get<security::SiteState>().maintenance() && user.role != "admin" && user.role != "super_admin") {
+    throw ApiError(503, "MAINTENANCE_MODE", "System is currently under maintenance. Please try again later.")
+        .with_retry_after(3600);
+  }
   SocketHub::Session session{user.id, user.role, token, ctx.auth.expires_at};
   Response res;
   res.status = 101;

@@ -8,7 +8,9 @@
 //   - a WebSocket upgrade request is required (426);
 //   - the token passes every check of an HTTP request, revocation and a
 //     deactivated account included (401; the old server verified only the
-//     signature).
+//     signature);
+//   - in maintenance mode only admins connect (503): the maintenance stage
+//     exempts this path, as the token is not in a header it reads.
 // Then: {"type":"CONNECTED"}, {"type":"PONG", timestamp, clientTimestamp}
 // for each {"type":"PING", timestamp}, and whatever the SocketHub sends
 // (notification rows, DATA_UPDATE to admins, FORCE_LOGOUT). Other client

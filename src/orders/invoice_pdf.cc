@@ -147,12 +147,10 @@ class Writer {
     HPDF_Page_EndText(page_);
   }
   void text_right(float right, float y, std::string_view utf8, bool bold = false, float size = 9) {
-    std::string t = win_ansi(utf8);
-    text(right - width(t, bold, size), y, t, bold, size);
+    text(right - width(win_ansi(utf8), bold, size), y, utf8, bold, size);
   }
   void text_centre(float centre, float y, std::string_view utf8, bool bold = false, float size = 9) {
-    std::string t = win_ansi(utf8);
-    text(centre - width(t, bold, size) / 2, y, t, bold, size);
+    text(centre - width(win_ansi(utf8), bold, size) / 2, y, utf8, bold, size);
   }
   void rule(float x1, float x2, float y, float grey = 0.85F, float line = 0.5F) {
     HPDF_Page_SetRGBStroke(page_, grey, grey, grey);

@@ -81,9 +81,10 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 }  // namespace
 
 bool maintenance_exempt(std::string_view path) {
-  for (std::string_view exact : {"/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/me",
-                                 "/api/settings/public", "/api/cart", "/api/products/categories", "/healthz", "/readyz",
-                                 "/gateway-health", "/", "/webhook/paystack", "/api/webhooks/paystack"}) {
+  for (std::string_view exact :
+       {"/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/me", "/api/settings/public", "/api/cart",
+        "/api/products/categories", "/healthz", "/readyz", "/gateway-health", "/", "/webhook/paystack",
+        "/api/webhooks/paystack", "/notifications"}) {
     if (path == exact) return true;
   }
   for (std::string_view prefix : {"/api/currency", "/api/health", "/api/super-admin", "/api/admin"}) {

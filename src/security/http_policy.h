@@ -42,7 +42,8 @@ class CorsPolicy {
 // helmet 8's defaults as the old backend configured them (CSP in production).
 void add_security_headers(http::Response& res, bool production);
 
-// Paths that stay open while maintenance mode is on (the old allow-list).
+// Paths that stay open while maintenance mode is on (the old allow-list,
+// and /notifications, which refuses shoppers itself).
 bool maintenance_exempt(std::string_view path);
 
 // Paths the general limiter skips (as the old backend: health, admin areas).

@@ -43,11 +43,10 @@ struct App::Impl {
 
   // Stops accepting, ends the payment streams (they would otherwise hold
   // their connections until the next heartbeat, past the grace period) and
-  // closes the WebSockets (1001, going away), and
+  // (the server closes the WebSockets: 1001, going away)
   // lets the requests in flight finish within the grace period.
   void shutdown() {
     state.payment_watch.close();
-    state.sockets.close_all();
     server.shutdown(services.config.shutdown_grace, [this] { drained(); });
   }
 

@@ -46,6 +46,8 @@ Task<void> reload_blocked_ips(db::Connection& c, AppState& s) {
 Task<void> reload_settings(db::Connection& c, AppState& s) {
   auto r = co_await c.exec(security::kMaintenanceFlagSql, {}, kStatementTimeout);
   s.site.set_maintenance(r.get_bool(0, 0));
+  // Switched on (here, by another instance or by psql): shoppers' sockets are logged out.
+  s.sockets.observe_maintenance(r.get_bool(0, 0));
 }
 
 // Where the incremental revocation load continues: the newest
@@ -169,9 +171,7 @@ Task<bool> apply(const std::string& event, db::Connection& c, AppState& s) {
     s.payment_watch.notify(event.substr(6));
   } else if (event == "settings") {
     s.caches.invalidate({cache::tags::kSettings});
-    bool was_maintenance = s.site.maintenance();
     co_await reload_settings(c, s);
-    if (!was_maintenance && s.site.maintenance()) s.sockets.force_logout_customers();
   }
   co_return false;
 }

@@ -143,6 +143,7 @@ TEST_F(NotificationSocket, RowsArePushedToTheirUserWhoeverInsertsThem) {
   EXPECT_EQ(row->at("message"), "Half price today");
   EXPECT_EQ(row->at("isRead"), false);
   EXPECT_FALSE(row->contains("link")) << "the frontend's schema takes a string or nothing";
+  EXPECT_FALSE(row->contains("data"));
   EXPECT_TRUE(row->at("createdAt").is_string());
   // A row too long for a NOTIFY payload is read by id.
   std::string long_message(9000, 'y');
@@ -151,6 +152,16 @@ TEST_F(NotificationSocket, RowsArePushedToTheirUserWhoeverInsertsThem) {
   ASSERT_TRUE(big);
   EXPECT_EQ(big->at("id"), "ntest-push-2");
   EXPECT_EQ(str(big->at("message")).size(), 9000U);
+  // The row's data (order number, product id) comes along: the frontend
+  // refreshes those pages with it.
+  q("INSERT INTO notifications (id, user_id, type, title, message, is_read, created_at, data) VALUES"
+    " ('ntest-push-data', " +
+    quote(user_id(customer_email_)) +
+    ", 'order_status', 'Shipped', 'On its way', false, now(),"
+    " '{\"orderNumber\":\"WH-1\"}')");
+  auto with_data = mine->next(3s);
+  ASSERT_TRUE(with_data);
+  EXPECT_EQ(with_data->at("data").at("orderNumber"), "WH-1");
   // The other user's socket got none of them: its next message is its own.
   notify(user_id(server_->verified_customer(1)), "ntest-push-3", "Yours");
   auto other_row = theirs->next(3s);
@@ -206,10 +217,11 @@ TEST_F(NotificationSocket, DataUpdatesReachAdminSocketsOnly) {
 TEST_F(NotificationSocket, MaintenanceLogsOutShoppersButNotAdmins) {
   auto admin = open(admin_);
   auto shopper = open(customer_);
-  q("INSERT INTO system_settings (id, key, value, updated_at) VALUES ('s-maint-test', 'maintenanceMode', 'true', now())"
-    " ON CONFLICT (key) DO UPDATE SET value = 'true'");
+  // Through the admin route, which sets the flag on this instance at once:
+  // the sockets are told all the same.
+  auto on = call("POST", "/api/admin/settings", json::object{{"key", "maintenanceMode"}, {"value", "true"}}, admin_);
+  ASSERT_EQ(on.status, 200) << on.body;
   auto m = shopper->next(3s);
-  q("UPDATE system_settings SET value = 'false' WHERE key = 'maintenanceMode'");
   ASSERT_TRUE(m);
   EXPECT_EQ(m->at("type"), "FORCE_LOGOUT");
   EXPECT_EQ(m->at("reason"), "MAINTENANCE_MODE");
@@ -217,6 +229,12 @@ TEST_F(NotificationSocket, MaintenanceLogsOutShoppersButNotAdmins) {
   auto pong = admin->next(3s);
   ASSERT_TRUE(pong);
   EXPECT_EQ(pong->at("type"), "PONG");
+  // During maintenance admins still connect; shoppers are refused.
+  EXPECT_EQ(connect(admin_)->status, 101);
+  EXPECT_EQ(connect(customer_)->status, 503);
+  ASSERT_EQ(
+      call("POST", "/api/admin/settings", json::object{{"key", "maintenanceMode"}, {"value", "false"}}, admin_).status,
+      200);
 }
 
 }  // namespace
