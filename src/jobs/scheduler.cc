@@ -147,11 +147,17 @@ std::chrono::milliseconds Scheduler::mark_window() const { return config_.worker
 
 Task<void> Scheduler::keep_marks() {
   db::Db db(*services_.pool, nullptr, db::Priority::background);
-  for (auto& [name, f] : flights_) {
-    if (f.done) continue;
+  // A run that ends while this one awaits erases its flight: iterate over a
+  // copy of the names and look each flight up again.
+  std::vector<std::string> names;
+  for (const auto& [name, f] : flights_) names.push_back(name);
+  for (const auto& name : names) {
+    auto it = flights_.find(name);
+    if (it == flights_.end() || it->second.done) continue;
+    const Flight f = it->second;
     const JobSpec* spec = find(name);
     if (!f.timed_out && Clock::now() >= f.timeout_at) {
-      f.timed_out = true;
+      it->second.timed_out = true;
       const std::string error = "timed out after " + std::to_string(spec->timeout.count()) + " s";
       record(name, false, static_cast<double>(spec->timeout.count()), 0);
       log::warn("job timed out; it still runs and no other run starts until it returns",
