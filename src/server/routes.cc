@@ -5,6 +5,7 @@
 #include "accounts/auth_routes.h"
 #include "accounts/authenticate.h"
 #include "accounts/profile.h"
+#include "audit/audit_route.h"
 #include "cache/edge_headers.h"
 #include "cache/response_cache_stage.h"
 #include "catalog/admin_bulk_upload.h"
@@ -29,6 +30,7 @@
 #include "payments/webhook_routes.h"
 #include "reviews/review_routes.h"
 #include "security/stages.h"
+#include "server/route_table.h"
 #include "system/health.h"
 #include "tickets/tickets.h"
 
@@ -60,6 +62,8 @@ void register_routes(web::Router& router) {
   accounts::register_profile_routes(router);
   commerce::register_stock_alert_routes(router);
   jobs::register_admin_routes(router);
+  // Last: it reports on the whole table.
+  audit::register_audit_route(router, [&router] { return routes_json(router); });
 }
 
 void add_stages(web::Pipeline& pipeline, const web::Router& router, AppState& state) {
