@@ -1,4 +1,5 @@
 #include "catalog/product_validation.h"
+#include "core/text.h"
 
 #include <boost/json.hpp>
 #include <cmath>
@@ -26,13 +27,6 @@ std::size_t code_points(std::string_view s) {
   std::size_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
-}
-
-std::string_view trimmed(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 // A decimal like 12, 12.5 or .5, optionally negative.

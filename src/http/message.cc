@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include "core/text.h"
+
 namespace wh::http {
 
 namespace {
@@ -15,10 +17,7 @@ bool same_name(std::string_view a, std::string_view b) {
 bool has_token(std::string_view list, std::string_view token) {
   while (!list.empty()) {
     auto comma = list.find(',');
-    auto item = list.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (same_name(item, token)) return true;
+    if (same_name(trimmed(list.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }

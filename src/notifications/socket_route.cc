@@ -7,6 +7,7 @@
 
 #include "accounts/authenticate.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "notifications/socket_hub.h"
 #include "security/http_policy.h"
 #include "security/route_limit.h"
@@ -63,15 +64,10 @@ class NotificationSocket final : public http::WebSocketHandler {
 std::string protocol_token(const http::Request& req) {
   auto h = req.header("sec-websocket-protocol");
   if (!h) return {};
-  auto trim = [](std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    return s;
-  };
   auto comma = h->find(',');
-  if (comma == std::string_view::npos || trim(h->substr(0, comma)) != "access_token") return {};
+  if (comma == std::string_view::npos || trimmed(h->substr(0, comma)) != "access_token") return {};
   auto rest = h->substr(comma + 1);
-  return std::string(trim(rest.substr(0, rest.find(','))));
+  return std::string(trimmed(rest.substr(0, rest.find(','))));
 }
 
 Task<Response> open_socket(Context& ctx) {

@@ -24,12 +24,6 @@ constexpr const char* kSettingsSql =
 
 }  // namespace
 
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 ReviewSettings parse_review_settings(const std::vector<std::pair<std::string, std::string>>& rows) {
   ReviewSettings s;
   for (const auto& [key, value] : rows) {

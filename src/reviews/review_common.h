@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/task.h"
+#include "core/text.h"
 #include "web/context.h"
 #include "web/router.h"
 
@@ -54,9 +55,6 @@ void invalidate_reviews(web::Context& ctx, const std::vector<std::string>& produ
 
 // The :id of the path; 404 "Review not found" when it cannot be an id.
 std::string review_id(const web::Context& ctx);
-
-// Trims ASCII white space at both ends.
-std::string_view trimmed(std::string_view s);
 
 void register_storefront_routes(web::Router& router);
 void register_admin_routes(web::Router& router);
