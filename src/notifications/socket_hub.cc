@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "accounts/authenticate.h"
+#include "accounts/jwt.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -33,10 +34,6 @@ bool is_admin(std::string_view role) { return role == "admin" || role == "super_
 std::string force_logout(std::string_view reason, std::string_view message) {
   json::object o{{"type", "FORCE_LOGOUT"}, {"message", message}, {"reason", reason}};
   return json::serialize(o);
-}
-
-std::int64_t unix_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -75,7 +72,8 @@ std::uint64_t SocketHub::add(std::shared_ptr<http::WebSocket> socket, Session se
   e->token_sha256 = sha256_hex(session.token);
   e->session = std::move(session);
   e->expiry = std::make_unique<asio::steady_timer>(ex_);
-  e->expiry->expires_after(std::chrono::seconds(std::max<std::int64_t>(e->session.expires_at - unix_seconds(), 0)));
+  e->expiry->expires_after(
+      std::chrono::seconds(std::max<std::int64_t>(e->session.expires_at - accounts::unix_now(), 0)));
   {
     std::lock_guard lock(mu_);
     e->id = next_id_++;
