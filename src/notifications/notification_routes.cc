@@ -61,15 +61,19 @@ Task<Response> list_notifications(Context& ctx) {
                            std::to_string(page) + R"(,"pages":)" + std::to_string(pages) + "}}");
 }
 
-Task<Response> mark_read(Context& ctx) {
+// Runs `sql` ($1 the :id, $2 the caller) on one of the caller's own rows;
+// 404 when it names none (another user's row included).
+Task<Response> on_own_row(Context& ctx, const char* sql, std::string_view message) {
   const auto& user = accounts::require_user(ctx);
   auto id = ctx.param("id");
   if (!web::plausible_id(id)) web::throw_not_found("Notification not found");
   db::Params params{id, user.id};
-  auto r = co_await ctx.db().query(kMarkReadSql, std::move(params));
+  auto r = co_await ctx.db().query(sql, std::move(params));
   if (r.affected() == 0) web::throw_not_found("Notification not found");
-  co_return Response::json(R"({"success":true,"message":"Marked as read"})");
+  co_return Response::json(R"({"success":true,"message":")" + std::string(message) + "\"}");
 }
+
+Task<Response> mark_read(Context& ctx) { return on_own_row(ctx, kMarkReadSql, "Marked as read"); }
 
 Task<Response> mark_all_read(Context& ctx) {
   const auto& user = accounts::require_user(ctx);
@@ -79,15 +83,7 @@ Task<Response> mark_all_read(Context& ctx) {
                            std::to_string(r.affected()) + "}");
 }
 
-Task<Response> delete_one(Context& ctx) {
-  const auto& user = accounts::require_user(ctx);
-  auto id = ctx.param("id");
-  if (!web::plausible_id(id)) web::throw_not_found("Notification not found");
-  db::Params params{id, user.id};
-  auto r = co_await ctx.db().query(kDeleteSql, std::move(params));
-  if (r.affected() == 0) web::throw_not_found("Notification not found");
-  co_return Response::json(R"({"success":true,"message":"Notification deleted"})");
-}
+Task<Response> delete_one(Context& ctx) { return on_own_row(ctx, kDeleteSql, "Notification deleted"); }
 
 Task<Response> delete_all(Context& ctx) {
   const auto& user = accounts::require_user(ctx);
