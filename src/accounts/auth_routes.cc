@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 #include <cctype>
-#include <functional>
 #include <optional>
 
 #include "accounts/authenticate.h"
@@ -13,7 +12,6 @@
 #include "accounts/user_json.h"
 #include "accounts/validation.h"
 #include "commerce/cart_merge.h"
-#include "core/blocking.h"
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/ids.h"
