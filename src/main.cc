@@ -4,11 +4,13 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "db/migrations.h"
 #include "db/seed.h"
 #include "server/app.h"
+#include "server/audit_command.h"
 #include "server/route_table.h"
 #include "server/routes.h"
 #include "web/router.h"
@@ -25,6 +27,12 @@ Usage:
       --customers N   (default 50)     --orders N     (default 400)
       --force         seed even if products already exist
   wighaven routes                Print the route table as JSON (for the edge Worker)
+  wighaven audit --url URL [options]
+                                 The audit report of a running server (docs/audit.md)
+      --metrics-token T (default $METRICS_TOKEN)   --format md|json|html (default md)
+      --set NAME=VALUE  a threshold, e.g. hitRateFloor=0.8 (repeatable)
+      With DATABASE_URL: slow statements from pg_stat_statements.
+      With CLOUDFLARE_ANALYTICS_TOKEN and CLOUDFLARE_ZONE_ID: the edge hit rate.
   wighaven --help                Show this help
 
 Configuration comes from environment variables (see README.md):
@@ -131,6 +139,7 @@ int main(int argc, char** argv) {
       return wh::server::serve(config);
     }
     if (cmd == "migrate") return run_migrate(config);
+    if (cmd == "audit") return wh::server::run_audit_command(config, std::vector<std::string>(argv + 2, argv + argc));
     if (cmd == "seed") return run_seed(config, argc, argv);
     std::fprintf(stderr, "wighaven: unknown command '%s'\n%s", cmd.c_str(), kUsage);
     return 2;

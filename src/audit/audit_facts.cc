@@ -30,6 +30,19 @@ constexpr std::string_view kPublicExceptions[] = {"/api/admin/settings/public"};
 
 }  // namespace
 
+const char* const kSlowStatementsSql =
+    "SELECT left(query, 500), calls, mean_exec_time FROM pg_stat_statements"
+    " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND mean_exec_time >= $1::float8"
+    " ORDER BY mean_exec_time DESC LIMIT 20";
+
+void add_slow_statements(AuditFacts& facts, const db::Result& rows) {
+  facts.statements_known = true;
+  for (int i = 0; i < rows.rows(); ++i) {
+    facts.slow_statements.push_back(
+        {std::string(rows.get(i, 0)), static_cast<double>(rows.get_int(i, 1)), std::stod(std::string(rows.get(i, 2)))});
+  }
+}
+
 bool user_specific_route(const RouteInfo& r) {
   for (auto p : kPublicExceptions) {
     if (r.pattern == p) return false;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audit/metric_samples.h"
+#include "db/result.h"
 
 namespace wh::audit {
 
@@ -62,6 +63,14 @@ struct PurgeFacts {
   double oldest_seconds = 0;
 };
 
+// The edge's answers to API requests over the window (edge_analytics.h).
+struct EdgeFacts {
+  bool configured = false;  // a Cloudflare analytics token and zone are set
+  bool known = false;       // Cloudflare answered
+  std::string error;        // why not known
+  double requests = 0, hits = 0;
+};
+
 struct SlowStatement {
   std::string query;  // as pg_stat_statements normalises it
   double calls = 0;
@@ -74,9 +83,17 @@ struct AuditFacts {
   std::vector<RouteFacts> routes;
   PoolFacts pool;
   PurgeFacts purge;
+  EdgeFacts edge;
   bool statements_known = false;  // pg_stat_statements was readable
   std::vector<SlowStatement> slow_statements;
 };
+
+// The slowest statements of this database by mean time (at least $1 ms,
+// 20 at most) from pg_stat_statements: query, calls, mean ms. Fails when
+// the extension is missing or unreadable.
+extern const char* const kSlowStatementsSql;
+// Records the rows of kSlowStatementsSql (and that statements are known).
+void add_slow_statements(AuditFacts& facts, const db::Result& rows);
 
 // The route's tier and latency aim, and whether its answer depends on the
 // caller (by the path families that need a signed-in user).

@@ -44,6 +44,44 @@ const char* verdict_name(Verdict v) {
   return "KEEP";
 }
 
+namespace {
+
+struct ThresholdName {
+  std::string_view name;
+  double Thresholds::*field;
+};
+
+constexpr ThresholdName kThresholdNames[] = {
+    {"minLookups", &Thresholds::min_lookups},
+    {"keepDbMsPerSecond", &Thresholds::keep_db_ms_per_s},
+    {"expensiveLoadMs", &Thresholds::expensive_load_ms},
+    {"cheapLoadMs", &Thresholds::cheap_load_ms},
+    {"churnRatio", &Thresholds::churn_ratio},
+    {"edgeRedundant", &Thresholds::edge_redundant},
+    {"hitRateFloor", &Thresholds::hit_rate_floor},
+    {"slowStatementMs", &Thresholds::slow_statement_ms},
+    {"purgeBacklogSeconds", &Thresholds::purge_backlog_seconds},
+    {"poolWaitShare", &Thresholds::pool_wait_share},
+};
+
+}  // namespace
+
+std::vector<std::string_view> threshold_names() {
+  std::vector<std::string_view> out;
+  for (const auto& t : kThresholdNames) out.push_back(t.name);
+  return out;
+}
+
+bool set_threshold(Thresholds& t, std::string_view name, double value) {
+  for (const auto& n : kThresholdNames) {
+    if (n.name == name) {
+      t.*n.field = value;
+      return true;
+    }
+  }
+  return false;
+}
+
 CacheVerdict judge_cache(const CacheFacts& c, double window, const Thresholds& t) {
   CacheVerdict v;
   v.cache = c.name;
@@ -140,9 +178,24 @@ AuditReport build_report(const AuditFacts& f, const Thresholds& t) {
   r.statements_avoided = served;
   r.served_without_db = r.requests > 0 ? std::min(served / r.requests, 1.0) : 0;
   r.statements_per_request = r.requests > 0 ? statements / r.requests : 0;
-  r.edge = "unknown (no Cloudflare analytics token configured)";
-  for (const auto& c : f.caches) {
-    if (c.edge_hit_rate) r.edge = "measured by Cloudflare analytics";
+  r.edge_requests = f.edge.requests;
+  if (!f.edge.configured) {
+    r.edge = "unknown (no Cloudflare analytics token configured)";
+  } else if (!f.edge.known) {
+    r.edge = "unknown (" + f.edge.error + ")";
+    r.plan.push_back({3, "edge-unmeasured", "Cloudflare analytics", f.edge.error,
+                      "check CLOUDFLARE_ANALYTICS_TOKEN (Analytics:Read on the zone) and CLOUDFLARE_ZONE_ID"});
+  } else if (f.edge.requests <= 0) {
+    r.edge = "no API request reached Cloudflare in the window";
+  } else {
+    r.edge_hit_rate = f.edge.hits / f.edge.requests;
+    r.edge = fmt::format("{} of {} API requests answered from Cloudflare's cache ({})", num(f.edge.hits),
+                         num(f.edge.requests), pct(*r.edge_hit_rate));
+  }
+  if (!f.statements_known) {
+    r.plan.push_back({3, "statements-unmeasured", "pg_stat_statements",
+                      "the extension is not installed or not readable, so slow statements are not reported",
+                      "CREATE EXTENSION pg_stat_statements (Neon: enabled per project)"});
   }
 
   for (const auto& route : f.routes) {
@@ -256,7 +309,9 @@ std::string to_json(const AuditReport& r) {
                        {"servedWithoutDatabase", r.served_without_db},
                        {"dbMsSavedPerSecond", r.db_ms_saved_per_s},
                        {"statementsPerRequest", r.statements_per_request},
-                       {"edge", r.edge}};
+                       {"edge", r.edge},
+                       {"edgeRequests", r.edge_requests},
+                       {"edgeHitRate", optional_number(r.edge_hit_rate)}};
   json::object doc{{"executiveSummary", std::move(summary)},
                    {"criticalIssues", findings_json(r.critical)},
                    {"recommendations", json::object{{"caches", std::move(verdicts)}, {"routes", std::move(routes)}}},
@@ -354,7 +409,10 @@ std::string bar_chart(const std::vector<std::pair<std::string, double>>& rows, d
 
 std::string to_html(const AuditReport& r) {
   std::vector<std::pair<std::string, double>> hit_rates, latencies;
-  for (const auto& v : r.verdicts) hit_rates.emplace_back(v.cache, v.hit_rate * 100);
+  for (const auto& v : r.verdicts) {
+    hit_rates.emplace_back(v.cache, v.hit_rate * 100);
+    if (v.edge_hit_rate) hit_rates.emplace_back(v.cache + " at the edge", *v.edge_hit_rate * 100);
+  }
   double worst = 1;
   for (const auto& rt : r.routes) {
     if (!rt.p99_ms) continue;
@@ -379,6 +437,12 @@ std::string to_html(const AuditReport& r) {
   // The Markdown report, escaped, as the text of record.
   page += "<h2>Report</h2><pre style=\"white-space:pre-wrap\">" + html_escape(to_markdown(r)) + "</pre></body></html>";
   return page;
+}
+
+std::string render_report(const AuditReport& r, std::string_view format) {
+  if (format == "md") return to_markdown(r);
+  if (format == "html") return to_html(r);
+  return to_json(r);
 }
 
 }  // namespace wh::audit

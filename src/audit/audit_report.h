@@ -27,6 +27,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/audit_facts.h"
@@ -45,6 +46,14 @@ struct Thresholds {
   double purge_backlog_seconds = 300;
   double pool_wait_share = 0.10;  // waits per acquire above which the pool is called saturated
 };
+
+// The Thresholds fields by the names GET /api/admin/audit's query and
+// `wighaven audit --set` use: minLookups, keepDbMsPerSecond,
+// expensiveLoadMs, cheapLoadMs, churnRatio, edgeRedundant, hitRateFloor,
+// slowStatementMs, purgeBacklogSeconds, poolWaitShare. set_threshold is
+// false for an unknown name.
+std::vector<std::string_view> threshold_names();
+bool set_threshold(Thresholds& t, std::string_view name, double value);
 
 enum class Verdict { keep, refactor, remove };
 const char* verdict_name(Verdict v);
@@ -82,6 +91,8 @@ struct AuditReport {
   double db_ms_saved_per_s = 0;
   double statements_per_request = 0;
   std::string edge;  // "unknown (no Cloudflare analytics token)" or what was measured
+  double edge_requests = 0;
+  std::optional<double> edge_hit_rate;  // share of API requests answered from Cloudflare's cache
   std::vector<Finding> critical;
   std::vector<CacheVerdict> verdicts;
   std::vector<RouteFacts> routes;
@@ -95,5 +106,7 @@ AuditReport build_report(const AuditFacts& facts, const Thresholds& t = {});
 std::string to_json(const AuditReport& r);
 std::string to_markdown(const AuditReport& r);
 std::string to_html(const AuditReport& r);
+// to_json, to_markdown or to_html by format name: "json", "md" or "html".
+std::string render_report(const AuditReport& r, std::string_view format);
 
 }  // namespace wh::audit

@@ -5,7 +5,9 @@
 
 #include "accounts/authenticate.h"
 #include "audit/audit_report.h"
+#include "audit/edge_analytics.h"
 #include "core/log.h"
+#include "http/client.h"
 #include "metrics/server_metrics.h"
 #include "web/query_params.h"
 
@@ -16,19 +18,13 @@ using web::Context;
 
 namespace {
 
-// The slowest statements by mean time; fails when the extension is missing.
-constexpr const char* kSlowStatementsSql =
-    "SELECT left(query, 500), calls, mean_exec_time FROM pg_stat_statements"
-    " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND mean_exec_time >= $1::float8"
-    " ORDER BY mean_exec_time DESC LIMIT 20";
+constexpr std::chrono::milliseconds kEdgeTimeout{5000};
 
-double number_param(const http::Request& req, std::string_view name, double fallback) {
-  auto v = req.query_param(name);
-  if (!v || v->empty()) return fallback;
+double number_param(std::string_view name, std::string_view v) {
   try {
     std::size_t used = 0;
-    double d = std::stod(std::string(*v), &used);
-    if (used != v->size() || d < 0) throw std::invalid_argument("negative");
+    double d = std::stod(std::string(v), &used);
+    if (used != v.size() || d < 0) throw std::invalid_argument("negative");
     return d;
   } catch (const std::exception&) {
     throw ApiError(400, "ValidationError", "Validation failed")
@@ -38,13 +34,10 @@ double number_param(const http::Request& req, std::string_view name, double fall
 
 Thresholds thresholds(const http::Request& req) {
   Thresholds t;
-  t.min_lookups = number_param(req, "minLookups", t.min_lookups);
-  t.keep_db_ms_per_s = number_param(req, "keepDbMsPerSecond", t.keep_db_ms_per_s);
-  t.expensive_load_ms = number_param(req, "expensiveLoadMs", t.expensive_load_ms);
-  t.cheap_load_ms = number_param(req, "cheapLoadMs", t.cheap_load_ms);
-  t.churn_ratio = number_param(req, "churnRatio", t.churn_ratio);
-  t.hit_rate_floor = number_param(req, "hitRateFloor", t.hit_rate_floor);
-  t.slow_statement_ms = number_param(req, "slowStatementMs", t.slow_statement_ms);
+  for (auto name : threshold_names()) {
+    auto v = req.query_param(name);
+    if (v && !v->empty()) set_threshold(t, name, number_param(name, *v));
+  }
   return t;
 }
 
@@ -74,34 +67,29 @@ void register_audit_route(web::Router& router, std::function<std::string()> rout
     Thresholds t = thresholds(ctx.req);
     double window = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.services.started).count();
     auto samples = MetricSamples::parse(ctx.get<metrics::ServerMetrics>().registry.render());
-    AuditFacts facts = facts_from_metrics(samples, routes_from_json(route_table()), window);
+    auto routes = routes_from_json(route_table());
+    AuditFacts facts = facts_from_metrics(samples, routes, window);
     try {
       db::Params params{std::to_string(t.slow_statement_ms)};
       auto r = co_await ctx.db().query(kSlowStatementsSql, std::move(params));
-      facts.statements_known = true;
-      for (int i = 0; i < r.rows(); ++i) {
-        facts.slow_statements.push_back(
-            {std::string(r.get(i, 0)), static_cast<double>(r.get_int(i, 1)), std::stod(std::string(r.get(i, 2)))});
-      }
+      add_slow_statements(facts, r);
     } catch (const std::exception& e) {
       // pg_stat_statements is not installed (or not readable): said in the report.
       log::info("audit: pg_stat_statements unavailable", {{"error", e.what()}});
     }
-    auto report = build_report(facts, t);
-    if (!facts.statements_known) {
-      report.plan.push_back({3, "statements-unmeasured", "pg_stat_statements",
-                             "the extension is not installed, so slow statements are not reported",
-                             "CREATE EXTENSION pg_stat_statements (Neon: enabled per project)"});
+    if (auto source = edge_source(ctx.config()); source.configured()) {
+      auto traffic =
+          co_await fetch_edge_traffic(ctx.get<http::OutboundClient>(), source, facts.window_seconds, kEdgeTimeout);
+      apply_edge_traffic(facts, routes, traffic);
     }
+    auto report = build_report(facts, t);
     Response res;
-    if (format == "md") {
-      res.body = to_markdown(report);
-      res.content_type = http::Bytes::literal("text/markdown; charset=utf-8");
-    } else if (format == "html") {
-      res.body = to_html(report);
-      res.content_type = http::Bytes::literal("text/html; charset=utf-8");
-    } else {
+    if (format == "json") {
       res = Response::json(R"({"success":true,"data":)" + to_json(report) + "}");
+    } else {
+      res.body = render_report(report, format);
+      res.content_type =
+          http::Bytes::literal(format == "md" ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8");
     }
     co_return res;
   });

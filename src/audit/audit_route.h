@@ -4,10 +4,11 @@
 // pg_stat_statements. The window is the instance's uptime (the counters
 // start with the process).
 //   ?format=json (default) | md | html
-//   Thresholds may be overridden per request: ?minLookups, keepDbMsPerSecond,
-//   expensiveLoadMs, cheapLoadMs, churnRatio, hitRateFloor, slowStatementMs.
-// The edge's hit rate is reported as unknown (Cloudflare analytics are not
-// read yet).
+//   Thresholds may be overridden per request by their names
+//   (audit_report.h threshold_names(): ?minLookups=, ?hitRateFloor=, ...).
+// With CLOUDFLARE_ANALYTICS_TOKEN and CLOUDFLARE_ZONE_ID, the edge's hit
+// rate comes from Cloudflare's analytics (edge_analytics.h); otherwise it
+// is reported as unknown.
 #pragma once
 #include <functional>
 #include <string>

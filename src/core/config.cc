@@ -81,6 +81,7 @@ void read_purge(Config& c) {
   c.worker_lease_ttl = env_ms("WORKER_LEASE_TTL_MS", c.worker_lease_ttl, 300, kDay);
   c.cloudflare_api_token = env_str("CLOUDFLARE_API_TOKEN", "");
   c.cloudflare_zone_id = env_str("CLOUDFLARE_ZONE_ID", "");
+  c.cloudflare_analytics_token = env_str("CLOUDFLARE_ANALYTICS_TOKEN", "");
   c.cloudflare_api_base_url = env_str("CLOUDFLARE_API_BASE_URL", c.cloudflare_api_base_url);
   while (!c.cloudflare_api_base_url.empty() && c.cloudflare_api_base_url.back() == '/') {
     c.cloudflare_api_base_url.pop_back();

@@ -114,6 +114,7 @@ struct Config {
   std::string cloudflare_api_token;                                              // CLOUDFLARE_API_TOKEN
   std::string cloudflare_zone_id;                                                // CLOUDFLARE_ZONE_ID
   std::string cloudflare_api_base_url = "https://api.cloudflare.com/client/v4";  // CLOUDFLARE_API_BASE_URL
+  std::string cloudflare_analytics_token;  // CLOUDFLARE_ANALYTICS_TOKEN: Analytics:Read, for the audit's edge hit rate
   std::string cloudflare_purge_mode = "tags";            // CLOUDFLARE_PURGE_MODE: tags | urls | off (no worker here)
   std::string cloudflare_public_base_url;                // CLOUDFLARE_PUBLIC_BASE_URL: URL prefix in urls mode
   int purge_rate_per_min = 5;                            // CLOUDFLARE_PURGE_RATE_PER_MIN: calls a minute (Free plan)

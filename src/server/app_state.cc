@@ -28,6 +28,8 @@ security::ClientIpPolicy client_ip_policy(const Config& c) {
   return p;
 }
 
+}  // namespace
+
 http::ClientOptions outbound_options(const Config& c) {
   http::ClientOptions o;
   o.extra_ca_file = c.outbound_ca_file;
@@ -36,8 +38,6 @@ http::ClientOptions outbound_options(const Config& c) {
   o.user_agent = std::string("wighaven/") + WH_VERSION;
   return o;
 }
-
-}  // namespace
 
 AppState::AppState(web::Services& services, boost::asio::any_io_executor ex)
     : config(services.config),

@@ -25,6 +25,10 @@
 
 namespace wh::server {
 
+// The outbound client's options (OUTBOUND_* settings), for the server and
+// the commands that call other services.
+http::ClientOptions outbound_options(const Config& c);
+
 struct AppState {
   // Builds every object from services.config and provides it to
   // `services`. `ex`: the event loop the outbound client runs on.

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "audit/fake_cloudflare_analytics.h"
 #include "commerce/commerce_fixture.h"
 
 namespace wh::test {
@@ -66,6 +67,33 @@ TEST_F(AuditApi, AShortLoadGivesEverySectionWithFiguresFromThisRun) {
   ASSERT_EQ(html.status, 200);
   EXPECT_NE(html.header("content-type").find("text/html"), std::string::npos);
   EXPECT_NE(html.body.find("<svg"), std::string::npos);
+}
+
+// With a Cloudflare analytics token the report gives the edge's hit rate;
+// when Cloudflare fails, it says so and the rest of the report stands.
+TEST(AuditEdge, TheEdgeHitRateComesFromCloudflareAnalyticsOrIsUnknownWithTheReason) {
+  FakeCloudflareAnalytics cloudflare;
+  auth::AuthServer server;
+  server.config.cloudflare_analytics_token = FakeCloudflareAnalytics::kToken;
+  server.config.cloudflare_zone_id = FakeCloudflareAnalytics::kZone;
+  server.config.cloudflare_api_base_url = cloudflare.base_url();
+  auto admin = server.tokens(auth::kAdminEmail, auth::kAdminPassword).first;
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(server.get("/api/products?limit=2").status, 200);
+
+  auto r = server.get("/api/admin/audit", auth::bearer(admin));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto summary = r.json().at("data").at("executiveSummary").as_object();
+  EXPECT_DOUBLE_EQ(summary.at("edgeHitRate").to_number<double>(), 0.625) << summary;
+  EXPECT_EQ(summary.at("edgeRequests").to_number<double>(), 160);
+  ASSERT_EQ(cloudflare.requests().size(), 1u);
+  EXPECT_EQ(cloudflare.requests()[0].header("authorization"), std::string("Bearer ") + FakeCloudflareAnalytics::kToken);
+
+  cloudflare.fail(true);
+  auto md = server.get("/api/admin/audit?format=md", auth::bearer(admin));
+  ASSERT_EQ(md.status, 200) << md.body;
+  EXPECT_NE(md.body.find("unknown (Cloudflare answered 500"), std::string::npos) << md.body;
+  EXPECT_NE(md.body.find("edge-unmeasured"), std::string::npos);
+  EXPECT_NE(md.body.find("| product_lists |"), std::string::npos);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -16,6 +17,9 @@
 #include <thread>
 #include <vector>
 
+#include "audit/fake_cloudflare_analytics.h"
+#include "support/child_server.h"
+#include "support/http_client.h"
 #include "support/test_env.h"
 
 extern char** environ;
@@ -267,6 +271,62 @@ TEST(CliTest, SeedThenSeedAgainIsSkipped) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("nothing done"), std::string::npos) << again.out;
   EXPECT_EQ(sql(scratch.name(), "SELECT count(*) FROM products"), "12");
+}
+
+// `wighaven audit` against a running server: its metrics through the
+// metrics token, this binary's route table, and the edge's hit rate from a
+// fake of Cloudflare's analytics.
+TEST(CliTest, AuditReportsOnARunningServerWithTheEdgeHitRate) {
+  const std::string metrics_token = "metrics-token-0123456789";
+  ScratchDb db;
+  ChildServer server(db.name(), {{"METRICS_TOKEN", metrics_token}});
+  for (int i = 0; i < 30; ++i) ASSERT_EQ(HttpClient(server.port()).get("/api/products?limit=3").status, 200);
+  FakeCloudflareAnalytics cloudflare;
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+  std::map<std::string, std::optional<std::string>> env{{"METRICS_TOKEN", metrics_token},
+                                                        {"CLOUDFLARE_ANALYTICS_TOKEN", FakeCloudflareAnalytics::kToken},
+                                                        {"CLOUDFLARE_ZONE_ID", FakeCloudflareAnalytics::kZone},
+                                                        {"CLOUDFLARE_API_BASE_URL", cloudflare.base_url()},
+                                                        {"DATABASE_URL", db.url()}};
+
+  auto r = run({"audit", "--url", url, "--format", "json", "--set", "hitRateFloor=0.8"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = boost::json::parse(r.out).as_object();
+  auto summary = doc.at("executiveSummary").as_object();
+  EXPECT_GE(summary.at("requests").to_number<double>(), 30);
+  EXPECT_GT(summary.at("windowSeconds").to_number<double>(), 0);
+  EXPECT_DOUBLE_EQ(summary.at("edgeHitRate").to_number<double>(), 0.625) << summary;
+  bool lists = false;
+  for (const auto& v : doc.at("recommendations").at("caches").as_array()) {
+    if (v.at("cache") != "product_lists") continue;
+    lists = true;
+    EXPECT_NEAR(v.at("edgeHitRate").to_number<double>(), 100.0 / 110, 1e-9) << v;
+    EXPECT_GT(v.at("hitRate").to_number<double>(), 0.9) << v;
+  }
+  EXPECT_TRUE(lists);
+  ASSERT_EQ(cloudflare.requests().size(), 1u);
+  EXPECT_NE(cloudflare.requests()[0].body.find(FakeCloudflareAnalytics::kZone), std::string::npos);
+
+  auto md = run({"audit", "--url", url + "/"}, env);
+  ASSERT_EQ(md.exit_code, 0) << md.err;
+  for (const char* h : {"## Executive summary", "## Critical issues", "## Recommendations", "## Implementation plan",
+                        "## Configuration examples", "62.5%"}) {
+    EXPECT_NE(md.out.find(h), std::string::npos) << h << "\n" << md.out;
+  }
+
+  auto no_edge =
+      run({"audit", "--url", url}, {{"METRICS_TOKEN", metrics_token}, {"CLOUDFLARE_ANALYTICS_TOKEN", std::nullopt}});
+  ASSERT_EQ(no_edge.exit_code, 0) << no_edge.err;
+  EXPECT_NE(no_edge.out.find("unknown (no Cloudflare analytics token configured)"), std::string::npos);
+
+  // Not a WigHaven server (the fake answers 404 to /metrics): nothing to report.
+  auto not_ours = run({"audit", "--url", cloudflare.base_url()}, env);
+  EXPECT_EQ(not_ours.exit_code, 1);
+  EXPECT_NE(not_ours.err.find("answered 404"), std::string::npos) << not_ours.err;
+  EXPECT_EQ(run({"audit", "--url", url, "--set", "hitRate=1"}, env).exit_code, 2);
+  EXPECT_EQ(run({"audit", "--url", "localhost"}, env).exit_code, 2);
+  EXPECT_EQ(run({"audit"}, env).exit_code, 2);
+  EXPECT_EQ(run({"audit", "--url", "http://127.0.0.1:1"}, env).exit_code, 1);
 }
 
 }  // namespace
