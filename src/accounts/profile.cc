@@ -49,8 +49,7 @@ constexpr const char* kUpdateSql =
 
 // last_password_change voids every token issued so far (see profile.h).
 constexpr const char* kDeactivateSql =
-    "UPDATE users SET is_active = false, last_password_change = " WH_NOW ", updated_at = " WH_NOW
-    " WHERE id = $1 AND is_active RETURNING email, first_name";
+    "UPDATE users SET " WH_DEACTIVATE_ACCOUNT_SET " WHERE id = $1 AND is_active RETURNING email, first_name";
 
 #undef WH_NOW
 

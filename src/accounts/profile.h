@@ -35,6 +35,17 @@
 #pragma once
 #include "web/router.h"
 
+// The SET list of an UPDATE of `users` that deactivates an account as
+// DELETE /api/profile does: is_active false and last_password_change now,
+// which voids every token issued so far (above). An admin's ban
+// (admin/admin_users.h) is the same deactivation. After the commit the
+// writer forgets the user in this instance's principal cache
+// (AuthState::principals.invalidate); migrations/0005's trigger tells the
+// other instances, and the WebSockets of the user get FORCE_LOGOUT
+// (notifications/socket_hub.h).
+#define WH_DEACTIVATE_ACCOUNT_SET \
+  "is_active = false, last_password_change = (now() AT TIME ZONE 'UTC'), updated_at = (now() AT TIME ZONE 'UTC')"
+
 namespace wh::accounts {
 
 void register_profile_routes(web::Router& router);

@@ -4,6 +4,7 @@
 
 #include "accounts/authenticate.h"
 #include "accounts/validation.h"
+#include "admin/activity_log.h"
 #include "cache/registry.h"
 #include "cache/tags.h"
 #include "catalog/categories.h"
@@ -183,21 +184,23 @@ db::Params update_params(const std::string& id, const CategoryInput& f) {
       f.is_active, f.is_featured, f.type};
 }
 
-// Creates or updates category `id` from `f` in one transaction, invalidates
-// the cached reads, and returns the category.
-Task<std::string> save(web::Context& ctx, const std::string& id, const CategoryInput& f, bool creating) {
+// Creates or updates category `id` from `f` and records `activity` in one
+// transaction, invalidates the cached reads, and returns the category.
+Task<std::string> save(web::Context& ctx, const std::string& id, const CategoryInput& f, bool creating,
+                       const admin::Activity& activity) {
   const char* sql = creating ? kInsertSql : kUpdateSql;
   db::Params params = creating ? insert_params(id, f) : update_params(id, f);
   std::string category;
   try {
     co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
       co_await check_conflicts(tx, id, f, creating);
-      co_await tx.query(sql, params);
-      db::Params by_id{id};
-      auto r = co_await tx.query(kCategoryByIdSql, std::move(by_id));
-      if (r.empty()) web::throw_not_found("Category not found");  // deleted meanwhile
-      category = std::string(r.get(0, 0));
-      // The admin issue records an AdminActivity row here, in this transaction.
+      std::vector<db::Statement> write;
+      write.push_back({sql, params});
+      write.push_back(admin::activity_statement(ctx, activity, {id}));
+      write.push_back({kCategoryByIdSql, {id}});
+      auto rs = co_await tx.pipeline(std::move(write));
+      if (rs[2].empty()) web::throw_not_found("Category not found");  // deleted meanwhile
+      category = std::string(rs[2].get(0, 0));
     });
   } catch (const db::DbError& e) {
     rethrow_write_error(e);
@@ -210,7 +213,8 @@ Task<http::Response> create(web::Context& ctx) {
   require_admin(ctx);
   auto body = accounts::json_body(ctx.req);
   CategoryInput f = read_input(body, true);
-  std::string category = co_await save(ctx, new_cuid(), f, true);
+  admin::Activity activity{"category.create", "category", admin::changed_fields(body)};
+  std::string category = co_await save(ctx, new_cuid(), f, true, activity);
   co_return web::ok_data(category, 201);
 }
 
@@ -219,7 +223,8 @@ Task<http::Response> update(web::Context& ctx) {
   std::string id = path_id(ctx);
   auto body = accounts::json_body(ctx.req);
   CategoryInput f = read_input(body, false);
-  std::string category = co_await save(ctx, id, f, false);
+  admin::Activity activity{"category.update", "category", admin::changed_fields(body)};
+  std::string category = co_await save(ctx, id, f, false, activity);
   co_return web::ok_data(category);
 }
 
@@ -257,10 +262,15 @@ Task<http::Response> remove(web::Context& ctx) {
             .with_field("transferToId", "Cannot delete a category with " + std::to_string(products) +
                                             " products: give transferToId, the category to move them to");
       }
-      db::Params del{id};
-      co_await tx.query(kDeleteSql, std::move(del));
+      json::object changes;
+      if (target) changes = json::object{{"transferToId", *target}, {"products", products}};
+      admin::Activity activity{"category.delete", "category", std::move(changes)};
+      std::vector<db::Statement> del;
+      del.push_back({kDeleteSql, {id}});
+      del.push_back(admin::activity_statement(ctx, activity, {id}));
+      co_await tx.pipeline(std::move(del));
       // The media issue moves the category's image to the ImageKit trash
-      // here; the admin issue records an AdminActivity row.
+      // here.
     });
   } catch (const db::DbError& e) {
     // A product that named the category committed between the count and the

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "accounts/validation.h"
+#include "admin/activity_log.h"
 #include "catalog/catalog_writes.h"
 #include "catalog/product_queries.h"
 #include "catalog/product_validation.h"
@@ -74,17 +75,26 @@ SELECT $3::jsonb ->> (r.n - 1)::int, p.id, $4::jsonb ->> (r.n - 1)::int, r.price
 FROM copies r, p)";
 
 // Deleting a product cascades to its variants, cart lines, reviews,
-// wishlist entries and stock alerts; order items hold it back.
-constexpr const char* kDeleteProductSql = "DELETE FROM products WHERE id = $1";
+// wishlist entries and stock alerts; order items hold it back. $2 the
+// activity (admin/activity_log.h). Returns how many were deleted (0 or 1).
+constexpr const char* kDeleteProductSql =
+    "WITH d AS (DELETE FROM products WHERE id = $1 RETURNING id), " WH_ADMIN_ACTIVITY("d",
+                                                                                      "$2") " SELECT count(*) FROM d";
 
+// $3 the activity. Returns how many were updated.
 constexpr const char* kBulkStatusSql = R"(
-UPDATE products SET is_active = $2::boolean, updated_at = )" WH_CATALOG_NOW R"(
-WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)))";
+WITH u AS (UPDATE products SET is_active = $2::boolean, updated_at = )" WH_CATALOG_NOW R"(
+           WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)) RETURNING id), )" WH_ADMIN_ACTIVITY("u", "$3") R"(
+SELECT count(*) FROM u)";
 
+// $2 the activity. Returns how many were deleted.
 constexpr const char* kBulkDeleteSql = R"(
-DELETE FROM products p
-WHERE p.id IN (SELECT jsonb_array_elements_text($1::jsonb))
-  AND NOT EXISTS (SELECT 1 FROM order_items oi JOIN variants v ON v.id = oi.variant_id WHERE v.product_id = p.id))";
+WITH d AS (DELETE FROM products p
+           WHERE p.id IN (SELECT jsonb_array_elements_text($1::jsonb))
+             AND NOT EXISTS (SELECT 1 FROM order_items oi JOIN variants v ON v.id = oi.variant_id
+                             WHERE v.product_id = p.id)
+           RETURNING p.id), )" WH_ADMIN_ACTIVITY("d", "$2") R"(
+SELECT count(*) FROM d)";
 
 std::string product_id_param(const web::Context& ctx) {
   auto id = ctx.param("id");
@@ -108,18 +118,20 @@ db::Params product_params(const std::string& id, const ProductInput& in) {
       .with_field(in.category ? in.category->field : "categoryId", "Category not found");
 }
 
-// Runs `write` and reads the admin product `id` in one transaction, then
+// Runs `write`, records `activity` for product `id` and reads the admin
+// product in one transaction (the last two in one round trip), then
 // invalidates the product's cache entries. Returns the product JSON.
-Task<std::string> write_product(web::Context& ctx, const std::string& id,
+Task<std::string> write_product(web::Context& ctx, const std::string& id, const admin::Activity& activity,
                                 const std::function<Task<void>(db::Tx&)>& write) {
   std::string product;
   co_await run_write(ctx, kHasOrders, [&](db::Tx& tx) -> Task<void> {
     co_await write(tx);
-    db::Params params{id};
-    auto r = co_await tx.query(product_detail_sql(Audience::kAdmin), std::move(params));
-    product = std::string(r.get(0, 0));
+    std::vector<db::Statement> statements;
+    statements.push_back(admin::activity_statement(ctx, activity, {id}));
+    statements.push_back({product_detail_sql(Audience::kAdmin), {id}});
+    auto rs = co_await tx.pipeline(std::move(statements));
+    product = std::string(rs[1].get(0, 0));
   });
-  // TODO(admin issue): record an AdminActivity row for the write.
   std::vector<std::string> changed{id};
   invalidate_products(ctx, changed);
   co_return product;
@@ -135,7 +147,8 @@ std::string json_text(const std::vector<std::string>& values) {
 
 Task<http::Response> admin_create_product(web::Context& ctx) {
   require_admin(ctx);
-  ProductInput in = read_product_create(accounts::json_body(ctx.req));
+  auto body = accounts::json_body(ctx.req);
+  ProductInput in = read_product_create(body);
   if (!in.is_active) in.is_active = true;
   if (!in.is_featured) in.is_featured = false;
   std::string id = new_cuid();
@@ -154,7 +167,9 @@ Task<http::Response> admin_create_product(web::Context& ctx) {
   // TODO(media issue): upload external image URLs to ImageKit and link their
   // Media rows to the new variants; stored as given until then.
 
-  auto product = co_await write_product(ctx, id, [&](db::Tx& tx) -> Task<void> {
+  admin::Activity activity{"product.create", "product", admin::changed_fields(body)};
+  activity.changes["name"] = *in.name;
+  auto product = co_await write_product(ctx, id, activity, [&](db::Tx& tx) -> Task<void> {
     json::array none;
     co_await check_variant_conflicts(tx, none, added);
     auto r = co_await tx.query(kInsertProductSql, product_params(id, in));
@@ -176,7 +191,8 @@ Task<http::Response> admin_get_product(web::Context& ctx) {
 Task<http::Response> admin_update_product(web::Context& ctx) {
   require_admin(ctx);
   std::string id = product_id_param(ctx);
-  ProductInput in = read_product_update(accounts::json_body(ctx.req));
+  auto body = accounts::json_body(ctx.req);
+  ProductInput in = read_product_update(body);
   json::array patches, added;
   bool identity_changes = false;
   std::set<std::string> patched;
@@ -196,7 +212,8 @@ Task<http::Response> admin_update_product(web::Context& ctx) {
   prepare_new_variants(added, id);
   // TODO(media issue): upload external image URLs and re-link Media rows.
 
-  auto product = co_await write_product(ctx, id, [&](db::Tx& tx) -> Task<void> {
+  admin::Activity activity{"product.update", "product", admin::changed_fields(body)};
+  auto product = co_await write_product(ctx, id, activity, [&](db::Tx& tx) -> Task<void> {
     std::vector<db::Statement> lock{{kLockProductSql, {id}}, {kVariantIdsSql, {id}}};
     auto rs = co_await tx.pipeline(std::move(lock));
     if (rs[0].empty()) web::throw_not_found("Product not found");
@@ -219,10 +236,10 @@ Task<http::Response> admin_delete_product(web::Context& ctx) {
   std::string id = product_id_param(ctx);
   // TODO(media issue): move the variants' ImageKit images to the trash and
   // mark their Media rows trashed, after the delete commits.
-  db::Params params{id};
+  admin::Activity activity{"product.delete", "product", {}};
+  db::Params params{id, admin::activity_param(ctx, activity)};
   auto r = co_await write_statement(ctx, kHasOrders, kDeleteProductSql, std::move(params));
-  if (r.affected() == 0) web::throw_not_found("Product not found");
-  // TODO(admin issue): record an AdminActivity row (product deleted).
+  if (r.get_int(0, 0) == 0) web::throw_not_found("Product not found");
   std::vector<std::string> changed{id};
   invalidate_products(ctx, changed);
   co_return ok_message("", "Product deleted successfully");
@@ -232,7 +249,8 @@ Task<http::Response> admin_duplicate_product(web::Context& ctx) {
   require_admin(ctx);
   std::string source = product_id_param(ctx);
   std::string id = new_cuid();
-  auto product = co_await write_product(ctx, id, [&](db::Tx& tx) -> Task<void> {
+  admin::Activity activity{"product.duplicate", "product", json::object{{"sourceId", source}}};
+  auto product = co_await write_product(ctx, id, activity, [&](db::Tx& tx) -> Task<void> {
     db::Params lock{source};
     auto r = co_await tx.query(kDuplicateSourceSql, std::move(lock));
     if (r.empty()) web::throw_not_found("Product not found");
@@ -251,11 +269,11 @@ Task<http::Response> admin_duplicate_product(web::Context& ctx) {
 Task<http::Response> admin_bulk_product_status(web::Context& ctx) {
   require_admin(ctx);
   BulkStatusInput in = read_bulk_status(accounts::json_body(ctx.req));
-  db::Params params{json_text(in.ids), in.is_active};
+  admin::Activity activity{"product.bulk_status", "product", json::object{{"isActive", in.is_active}}};
+  db::Params params{json_text(in.ids), in.is_active, admin::activity_param(ctx, activity)};
   auto r = co_await ctx.db().query(kBulkStatusSql, std::move(params));
-  // TODO(admin issue): record an AdminActivity row (bulk status).
   invalidate_products(ctx, in.ids);
-  long count = r.affected();
+  long count = static_cast<long>(r.get_int(0, 0));
   co_return ok_message("{\"count\":" + std::to_string(count) + "}", "Updated " + std::to_string(count) + " products");
 }
 
@@ -263,11 +281,11 @@ Task<http::Response> admin_bulk_delete_products(web::Context& ctx) {
   require_admin(ctx);
   std::vector<std::string> ids = read_product_ids(accounts::json_body(ctx.req));
   // TODO(media issue): trash the deleted products' images (see DELETE /:id).
-  db::Params params{json_text(ids)};
+  admin::Activity activity{"product.bulk_delete", "product", {}};
+  db::Params params{json_text(ids), admin::activity_param(ctx, activity)};
   auto r = co_await write_statement(ctx, kHasOrders, kBulkDeleteSql, std::move(params));
-  // TODO(admin issue): record an AdminActivity row (bulk delete).
   invalidate_products(ctx, ids);
-  long deleted = r.affected();
+  long deleted = static_cast<long>(r.get_int(0, 0));
   long failed = static_cast<long>(ids.size()) - deleted;
   co_return ok_message("{\"success\":" + std::to_string(deleted) + ",\"failed\":" + std::to_string(failed) + "}",
                        "Deleted " + std::to_string(deleted) + " products");

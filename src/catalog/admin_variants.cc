@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "accounts/validation.h"
+#include "admin/activity_log.h"
 #include "catalog/catalog_writes.h"
 #include "catalog/product_queries.h"
 #include "catalog/product_validation.h"
@@ -37,10 +38,10 @@ std::string variant_id_param(const web::Context& ctx) {
 
 // Applies `patch` to every variant of `ids` in one transaction: locks their
 // products (404 unless all exist), checks SKU and attribute conflicts when
-// the patch touches them, updates. Returns the updated rows and fills
-// `products` with the owning product ids.
+// the patch touches them, updates, records `activity` for each variant.
+// Returns the updated rows and fills `products` with the owning product ids.
 Task<db::Result> patch_all(web::Context& ctx, const std::vector<std::string>& ids, const json::object& patch,
-                           std::vector<std::string>& products) {
+                           const admin::Activity& activity, std::vector<std::string>& products) {
   json::array patches;
   for (const auto& id : ids) {
     json::object p = patch;
@@ -53,6 +54,7 @@ Task<db::Result> patch_all(web::Context& ctx, const std::vector<std::string>& id
     json::array none;
     if (touches_identity(patch)) co_await check_variant_conflicts(tx, patches, none);
     rows = co_await patch_variants(tx, patches);
+    co_await admin::record_activity(tx, ctx, activity, ids);
   });
   co_return rows;
 }
@@ -74,8 +76,10 @@ Task<http::Response> admin_create_variant(web::Context& ctx) {
     co_await check_variant_conflicts(tx, none, added);
     auto r = co_await insert_variants(tx, added);
     variant = std::string(r.get(0, 1));
+    admin::Activity activity{"variant.create", "variant", json::object{{"productId", product_id}}};
+    std::vector<std::string> created{std::string(added[0].as_object()["id"].as_string())};
+    co_await admin::record_activity(tx, ctx, activity, created);
   });
-  // TODO(admin issue): record an AdminActivity row (variant created).
   std::vector<std::string> changed{product_id};
   invalidate_products(ctx, changed);
   co_return web::ok_data(variant, 201);
@@ -95,9 +99,9 @@ Task<http::Response> admin_update_variant(web::Context& ctx) {
   std::vector<std::string> ids{variant_id_param(ctx)};
   json::object patch = read_variant_update(accounts::json_body(ctx.req));
   // TODO(media issue): check ImageKit URLs against Media and re-link them.
+  admin::Activity activity{"variant.update", "variant", admin::changed_fields(patch)};
   std::vector<std::string> products;
-  auto rows = co_await patch_all(ctx, ids, patch, products);
-  // TODO(admin issue): record an AdminActivity row (variant updated).
+  auto rows = co_await patch_all(ctx, ids, patch, activity, products);
   invalidate_products(ctx, products);
   co_return web::ok_data(rows.get(0, 1));
 }
@@ -113,9 +117,10 @@ Task<http::Response> admin_delete_variant(web::Context& ctx) {
     if (r.affected() == 0) {
       throw ApiError(400, "ValidationError", "Cannot delete the last active variant of a product");
     }
+    admin::Activity activity{"variant.delete", "variant", json::object{{"productId", products[0]}}};
+    co_await admin::record_activity(tx, ctx, activity, ids);
   });
   // TODO(media issue): move the variant's ImageKit images to the trash.
-  // TODO(admin issue): record an AdminActivity row (variant deleted).
   invalidate_products(ctx, products);
   co_return ok_message("", "Variant deleted successfully");
 }
@@ -123,9 +128,9 @@ Task<http::Response> admin_delete_variant(web::Context& ctx) {
 Task<http::Response> admin_bulk_update_variants(web::Context& ctx) {
   require_admin(ctx);
   BulkVariantInput in = read_bulk_variant_update(accounts::json_body(ctx.req));
+  admin::Activity activity{"variant.bulk_update", "variant", admin::changed_fields(in.updates)};
   std::vector<std::string> products;
-  auto rows = co_await patch_all(ctx, in.ids, in.updates, products);
-  // TODO(admin issue): record an AdminActivity row (bulk inventory update).
+  auto rows = co_await patch_all(ctx, in.ids, in.updates, activity, products);
   invalidate_products(ctx, products);
   std::string count = std::to_string(rows.rows());
   co_return ok_message("{\"count\":" + count + "}", "Successfully updated " + count + " variants");

@@ -9,6 +9,7 @@
 
 #include "accounts/authenticate.h"
 #include "accounts/validation.h"
+#include "admin/activity_log.h"
 #include "commerce/cart_key.h"
 #include "commerce/cart_sql.h"
 #include "commerce/cart_view.h"
@@ -44,15 +45,16 @@ constexpr const char* kListSql =
 
 constexpr const char* kGetSql = "SELECT " WH_DISCOUNT_JSON "::text FROM discount_codes d WHERE d.id = $1";
 
-// No row when the code exists already (in any case).
+// No row when the code exists already (in any case). $11 the admin
+// activity (admin/activity_log.h).
 constexpr const char* kCreateSql =
-    "INSERT INTO discount_codes AS d (id, code, type, value, minimum_purchase, max_uses, uses_per_customer,"
+    "WITH d AS (INSERT INTO discount_codes AS d (id, code, type, value, minimum_purchase, max_uses, uses_per_customer,"
     " starts_at, expires_at, is_active, updated_at)"
     " SELECT $1::varchar, $2::varchar, $3::varchar, $4::numeric, $5::numeric, $6::int, $7::int, $8::timestamp, "
     "$9::timestamp, "
     "$10::bool, " WH_CART_NOW
     " WHERE NOT EXISTS (SELECT 1 FROM discount_codes WHERE upper(code) = upper($2::varchar))"
-    " RETURNING " WH_DISCOUNT_JSON "::text";
+    " RETURNING d.id, " WH_DISCOUNT_JSON "::text AS j), " WH_ADMIN_ACTIVITY("d", "$11") " SELECT j FROM d";
 
 constexpr const char* kLockSql =
     "SELECT type, value::text, (extract(epoch FROM starts_at) * 1000)::bigint,"
@@ -69,7 +71,10 @@ constexpr const char* kUpdateSql =
     " expires_at = COALESCE($11::timestamp, expires_at), is_active = COALESCE($12::bool, is_active),"
     " updated_at = " WH_CART_NOW " WHERE d.id = $1 RETURNING " WH_DISCOUNT_JSON "::text";
 
-constexpr const char* kDeleteSql = "DELETE FROM discount_codes WHERE id = $1";
+// $2 the admin activity. Returns how many were deleted.
+constexpr const char* kDeleteSql =
+    "WITH d AS (DELETE FROM discount_codes WHERE id = $1 RETURNING id), " WH_ADMIN_ACTIVITY(
+        "d", "$2") " SELECT count(*) FROM d";
 
 constexpr const char* kNotFound = "Discount not found";
 
@@ -191,6 +196,7 @@ Task<Response> create_discount(Context& ctx) {
   web::BodyFields in(body);
   DiscountInput d = read_discount(in, true);
   in.finish();
+  admin::Activity activity{"discount.create", "discount", admin::changed_fields(body)};
   db::Params params{new_cuid(),
                     *d.code,
                     *d.type,
@@ -200,7 +206,8 @@ Task<Response> create_discount(Context& ctx) {
                     *d.uses_per_customer,
                     d.starts_at->sql,
                     d.expires_at->sql,
-                    *d.is_active};
+                    *d.is_active,
+                    admin::activity_param(ctx, activity)};
   db::Result r;
   try {
     r = co_await ctx.db().query(kCreateSql, std::move(params));
@@ -256,6 +263,7 @@ Task<Response> update_discount(Context& ctx) {
     in.add("value", "\"value\" must have at least 1 key");
   }
   in.finish();
+  admin::Activity activity{"discount.update", "discount", admin::changed_fields(body)};
   std::string updated;
   co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
     std::vector<db::Statement> read;
@@ -279,17 +287,21 @@ Task<Response> update_discount(Context& ctx) {
                       instant_param(d.starts_at),
                       instant_param(d.expires_at),
                       d.is_active};
-    auto r = co_await tx.query(kUpdateSql, std::move(params));
-    updated = std::string(r.get(0, 0));
+    std::vector<db::Statement> write;
+    write.push_back({kUpdateSql, std::move(params)});
+    write.push_back(admin::activity_statement(ctx, activity, {id}));
+    auto done = co_await tx.pipeline_and_commit(std::move(write));
+    updated = std::string(done[0].get(0, 0));
   });
   co_return web::ok_data_message(updated, "Discount updated successfully");
 }
 
 Task<Response> delete_discount(Context& ctx) {
   require_admin(ctx);
-  db::Params params{discount_id(ctx)};
+  admin::Activity activity{"discount.delete", "discount", {}};
+  db::Params params{discount_id(ctx), admin::activity_param(ctx, activity)};
   auto r = co_await ctx.db().query(kDeleteSql, std::move(params));
-  if (r.affected() == 0) web::throw_not_found(kNotFound);
+  if (r.get_int(0, 0) == 0) web::throw_not_found(kNotFound);
   co_return Response::json(R"({"success":true,"message":"Discount code deleted successfully"})");
 }
 

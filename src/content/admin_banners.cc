@@ -4,6 +4,7 @@
 
 #include "accounts/authenticate.h"
 #include "accounts/validation.h"
+#include "admin/activity_log.h"
 #include "cache/registry.h"
 #include "cache/tags.h"
 #include "core/ids.h"
@@ -54,7 +55,10 @@ constexpr const char* kUpdateSql =
     " updated_at = " WH_NOW " WHERE b.id = $1 RETURNING b.end_date > b.start_date, json_build_object(" WH_BANNER_FIELDS
     ")::text";
 
-constexpr const char* kDeleteSql = "DELETE FROM promotional_banners WHERE id = $1";
+// $2 the activity (admin/activity_log.h). Returns how many were deleted.
+constexpr const char* kDeleteSql =
+    "WITH d AS (DELETE FROM promotional_banners WHERE id = $1 RETURNING id), " WH_ADMIN_ACTIVITY(
+        "d", "$2") " SELECT count(*) FROM d";
 
 #undef WH_BANNER_WITH_CREATOR
 #undef WH_BANNER_FIELDS
@@ -132,9 +136,11 @@ Task<http::Response> create(web::Context& ctx) {
   const auto& admin = accounts::require_role(ctx, {"admin", "super_admin"});
   auto body = accounts::json_body(ctx.req);
   BannerInput f = read_input(body, true);
+  std::string id = new_cuid();
+  admin::Activity activity{"banner.create", "banner", admin::changed_fields(body)};
   std::string banner;
   co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
-    db::Params params{new_cuid(),
+    db::Params params{id,
                       f.title,
                       f.description.value,
                       f.image_url,
@@ -144,13 +150,16 @@ Task<http::Response> create(web::Context& ctx) {
                       f.is_active.value_or(true),
                       static_cast<long long>(f.priority.value_or(0)),
                       admin.id};
-    auto r = co_await tx.query(kInsertSql, std::move(params));
-    banner = std::string(r.get(0, 0));
+    std::vector<db::Statement> write;
+    write.push_back({kInsertSql, std::move(params)});
+    write.push_back(admin::activity_statement(ctx, activity, {id}));
+    auto rs = co_await tx.pipeline(std::move(write));
+    banner = std::string(rs[0].get(0, 0));
     // notifyUsers: the shopper API issue queues the promotional notification
     // to every active customer here, in this transaction (the old backend
     // inserted one row per customer after answering). Until then it is
-    // accepted and validated only. The admin issue records an AdminActivity
-    // row here too; the media issue checks ImageKit image URLs.
+    // accepted and validated only. The media issue checks ImageKit image
+    // URLs.
   });
   invalidate(ctx);
   co_return web::ok_data_message(banner, "Banner created successfully", 201);
@@ -161,6 +170,7 @@ Task<http::Response> update(web::Context& ctx) {
   std::string id = path_id(ctx);
   auto body = accounts::json_body(ctx.req);
   BannerInput f = read_input(body, false);
+  admin::Activity activity{"banner.update", "banner", admin::changed_fields(body)};
   std::string banner;
   co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
     std::optional<long long> priority;
@@ -176,12 +186,16 @@ Task<http::Response> update(web::Context& ctx) {
                       sql_time(f.end),
                       priority,
                       f.is_active};
-    auto r = co_await tx.query(kUpdateSql, std::move(params));
+    // The activity goes with the update; a 404 or 400 below rolls both back.
+    std::vector<db::Statement> write;
+    write.push_back({kUpdateSql, std::move(params)});
+    write.push_back(admin::activity_statement(ctx, activity, {id}));
+    auto rs = co_await tx.pipeline(std::move(write));
+    const db::Result& r = rs[0];
     if (r.empty()) web::throw_not_found("Banner not found");
     // One date moved past the other stored one: roll back.
     if (!r.get_bool(0, 0)) throw ApiError::bad_request("Validation failed").with_field("endDate", kEndBeforeStart);
     banner = std::string(r.get(0, 1));
-    // The admin issue records an AdminActivity row here.
   });
   invalidate(ctx);
   co_return web::ok_data_message(banner, "Banner updated successfully");
@@ -189,12 +203,12 @@ Task<http::Response> update(web::Context& ctx) {
 
 Task<http::Response> remove(web::Context& ctx) {
   require_admin(ctx);
-  db::Params params{path_id(ctx)};
-  // One statement: its own transaction.
+  admin::Activity activity{"banner.delete", "banner", {}};
+  db::Params params{path_id(ctx), admin::activity_param(ctx, activity)};
+  // One statement (the delete and its activity row): its own transaction.
   auto r = co_await ctx.db().query(kDeleteSql, std::move(params));
-  if (r.affected() == 0) web::throw_not_found("Banner not found");
-  // The admin issue records an AdminActivity row (then both go in one
-  // transaction); the media issue trashes the image.
+  if (r.get_int(0, 0) == 0) web::throw_not_found("Banner not found");
+  // The media issue trashes the image.
   invalidate(ctx);
   co_return http::Response::json(R"({"success":true,"message":"Banner deleted successfully"})");
 }

@@ -8,6 +8,7 @@
 
 #include "accounts/authenticate.h"
 #include "accounts/validation.h"
+#include "admin/activity_log.h"
 #include "core/json_text.h"
 #include "reviews/review_common.h"
 #include "web/body_fields.h"
@@ -64,17 +65,18 @@ Task<Response> list_reviews(Context& ctx) {
 // ---- one review -----------------------------------------------------------
 
 // $1 id, $2 title, $3 content, $4 rating, $5 isApproved; NULL keeps the
-// column.
+// column. $6 the activity (admin/activity_log.h), as in every write below.
 constexpr const char* kUpdateSql = R"(
 WITH r AS (UPDATE reviews SET title = COALESCE($2, title), content = COALESCE($3, content),
                               rating = COALESCE($4::int, rating), is_approved = COALESCE($5::boolean, is_approved),
                               updated_at = )" WH_REVIEW_NOW R"(
-            WHERE id = $1 RETURNING *)
+            WHERE id = $1 RETURNING *),
+)" WH_ADMIN_ACTIVITY("(SELECT id FROM r)", "$6") R"(
 SELECT )" WH_REVIEW_ADMIN_JSON R"(::text, r.product_id FROM r)" WH_REVIEW_ADMIN_JOINS;
 
-// $1 id, $2 the shop's URL. Approves and, when the review was not approved
-// yet (the row lock makes two concurrent approvals send one e-mail), queues
-// the reviewApproved e-mail to its author.
+// $1 id, $2 the shop's URL, $3 the activity. Approves and, when the review
+// was not approved yet (the row lock makes two concurrent approvals send one
+// e-mail), queues the reviewApproved e-mail to its author.
 constexpr const char* kApproveSql = R"(
 WITH o AS (SELECT id, is_approved FROM reviews WHERE id = $1 FOR UPDATE),
 r AS (UPDATE reviews x SET is_approved = true, updated_at = )" WH_REVIEW_NOW R"( FROM o WHERE x.id = o.id
@@ -87,14 +89,20 @@ m AS (INSERT INTO email_logs (id, type, to_email, subject, status, attempt_count
                'review_title', r.title, 'product_link', $2::text || '/products/' || p.id)), )" WH_REVIEW_NOW R"(
         FROM r JOIN users u ON u.id = r.user_id JOIN products p ON p.id = r.product_id
        WHERE NOT r.was_approved
-      RETURNING id)
+      RETURNING id),
+)" WH_ADMIN_ACTIVITY("(SELECT id FROM r)", "$3") R"(
 SELECT )" WH_REVIEW_ADMIN_JSON R"(::text, r.product_id, (SELECT count(*) FROM m) FROM r)" WH_REVIEW_ADMIN_JOINS;
 
+// $1 id, $2 the activity.
 constexpr const char* kRejectSql = R"(
-WITH r AS (UPDATE reviews SET is_approved = false, updated_at = )" WH_REVIEW_NOW R"( WHERE id = $1 RETURNING *)
+WITH r AS (UPDATE reviews SET is_approved = false, updated_at = )" WH_REVIEW_NOW R"( WHERE id = $1 RETURNING *),
+)" WH_ADMIN_ACTIVITY("(SELECT id FROM r)", "$2") R"(
 SELECT )" WH_REVIEW_ADMIN_JSON R"(::text, r.product_id FROM r)" WH_REVIEW_ADMIN_JOINS;
 
-constexpr const char* kDeleteSql = "DELETE FROM reviews WHERE id = $1 RETURNING product_id";
+// $1 id, $2 the activity.
+constexpr const char* kDeleteSql =
+    "WITH d AS (DELETE FROM reviews WHERE id = $1 RETURNING id, product_id), " WH_ADMIN_ACTIVITY(
+        "d", "$2") " SELECT product_id FROM d";
 
 struct ReviewEdit {
   std::optional<std::string> title, content;
@@ -124,8 +132,10 @@ ReviewEdit read_edit(const json::object& body) {
 Task<Response> update_review(Context& ctx) {
   require_admin(ctx);
   std::string id = review_id(ctx);
-  ReviewEdit e = read_edit(accounts::json_body(ctx.req));
-  db::Params params{id, e.title, e.content, e.rating, e.approved};
+  auto body = accounts::json_body(ctx.req);
+  ReviewEdit e = read_edit(body);
+  admin::Activity activity{"review.update", "review", admin::changed_fields(body)};
+  db::Params params{id, e.title, e.content, e.rating, e.approved, admin::activity_param(ctx, activity)};
   auto r = co_await ctx.db().query(kUpdateSql, std::move(params));
   if (r.empty()) web::throw_not_found("Review not found");
   invalidate_reviews(ctx, {std::string(r.get(0, 1))});
@@ -134,7 +144,8 @@ Task<Response> update_review(Context& ctx) {
 
 Task<Response> approve_review(Context& ctx) {
   require_admin(ctx);
-  db::Params params{review_id(ctx), ctx.config().frontend_url};
+  admin::Activity activity{"review.approve", "review", json::object{{"isApproved", true}}};
+  db::Params params{review_id(ctx), ctx.config().frontend_url, admin::activity_param(ctx, activity)};
   auto r = co_await ctx.db().query(kApproveSql, std::move(params));
   if (r.empty()) web::throw_not_found("Review not found");
   invalidate_reviews(ctx, {std::string(r.get(0, 1))});
@@ -143,7 +154,8 @@ Task<Response> approve_review(Context& ctx) {
 
 Task<Response> reject_review(Context& ctx) {
   require_admin(ctx);
-  db::Params params{review_id(ctx)};
+  admin::Activity activity{"review.reject", "review", json::object{{"isApproved", false}}};
+  db::Params params{review_id(ctx), admin::activity_param(ctx, activity)};
   auto r = co_await ctx.db().query(kRejectSql, std::move(params));
   if (r.empty()) web::throw_not_found("Review not found");
   invalidate_reviews(ctx, {std::string(r.get(0, 1))});
@@ -152,7 +164,8 @@ Task<Response> reject_review(Context& ctx) {
 
 Task<Response> delete_review(Context& ctx) {
   require_admin(ctx);
-  db::Params params{review_id(ctx)};
+  admin::Activity activity{"review.delete", "review", {}};
+  db::Params params{review_id(ctx), admin::activity_param(ctx, activity)};
   auto r = co_await ctx.db().query(kDeleteSql, std::move(params));
   if (r.empty()) web::throw_not_found("Review not found");
   invalidate_reviews(ctx, {std::string(r.get(0, 0))});
@@ -161,11 +174,16 @@ Task<Response> delete_review(Context& ctx) {
 
 // ---- bulk ---------------------------------------------------------------
 
-// $1 the ids (JSON array), $2 approved. One row per review changed.
-constexpr const char* kBulkSetSql = "UPDATE reviews SET is_approved = $2::boolean, updated_at = " WH_REVIEW_NOW
-                                    " WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)) RETURNING product_id";
+// $1 the ids (JSON array), $2 approved, $3 the activity. One row per
+// review changed: its product.
+constexpr const char* kBulkSetSql =
+    "WITH c AS (UPDATE reviews SET is_approved = $2::boolean, updated_at = " WH_REVIEW_NOW
+    " WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)) RETURNING id, product_id), " WH_ADMIN_ACTIVITY(
+        "c", "$3") " SELECT product_id FROM c";
+// $1 the ids, $2 the activity.
 constexpr const char* kBulkDeleteSql =
-    "DELETE FROM reviews WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)) RETURNING product_id";
+    "WITH c AS (DELETE FROM reviews WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))"
+    " RETURNING id, product_id), " WH_ADMIN_ACTIVITY("c", "$2") " SELECT product_id FROM c";
 
 struct BulkInput {
   json::array ids;
@@ -208,11 +226,13 @@ Task<Response> bulk_update(Context& ctx) {
   require_admin(ctx);
   BulkInput in = read_bulk(accounts::json_body(ctx.req));
   db::Result r;
+  admin::Activity activity{"review.bulk_" + in.action, "review", {}};
   if (in.action == "delete") {
-    db::Params params{json::serialize(in.ids)};
+    db::Params params{json::serialize(in.ids), admin::activity_param(ctx, activity)};
     r = co_await ctx.db().query(kBulkDeleteSql, std::move(params));
   } else {
-    db::Params params{json::serialize(in.ids), in.action == "approve"};
+    activity.changes["isApproved"] = in.action == "approve";
+    db::Params params{json::serialize(in.ids), in.action == "approve", admin::activity_param(ctx, activity)};
     r = co_await ctx.db().query(kBulkSetSql, std::move(params));
   }
   std::set<std::string> products;
@@ -226,10 +246,12 @@ Task<Response> bulk_update(Context& ctx) {
 
 // ---- a user's review status -----------------------------------------------
 
+// $1 user, $2 status, $3 the activity.
 constexpr const char* kUserStatusSql =
-    "UPDATE users SET review_status = $2, updated_at = " WH_REVIEW_NOW
-    " WHERE id = $1 RETURNING json_build_object('id', id, 'email', email, 'firstName', first_name, 'lastName',"
-    " last_name, 'role', role, 'reviewStatus', review_status)::text";
+    "WITH u AS (UPDATE users SET review_status = $2, updated_at = " WH_REVIEW_NOW
+    " WHERE id = $1 RETURNING id, json_build_object('id', id, 'email', email, 'firstName', first_name, 'lastName',"
+    " last_name, 'role', role, 'reviewStatus', review_status)::text AS j), " WH_ADMIN_ACTIVITY("u",
+                                                                                               "$3") " SELECT j FROM u";
 
 Task<Response> set_user_status(Context& ctx) {
   require_admin(ctx);
@@ -240,7 +262,8 @@ Task<Response> set_user_status(Context& ctx) {
   auto status = in.one_of("status", {"standard", "trusted", "blocked"});
   if (!in.has("status")) in.add("status", "\"status\" is required");
   in.finish();
-  db::Params params{*user, *status};
+  admin::Activity activity{"user.review_status", "user", json::object{{"reviewStatus", *status}}};
+  db::Params params{*user, *status, admin::activity_param(ctx, activity)};
   auto r = co_await ctx.db().query(kUserStatusSql, std::move(params));
   if (r.empty()) web::throw_not_found("User not found");
   co_return web::ok_data_message(r.get(0, 0), "User review status updated to " + *status);

@@ -1,5 +1,7 @@
 #include "tickets/ticket_sql.h"
 
+#include "admin/activity_log.h"
+
 namespace wh::tickets::sql {
 
 #define WH_TICKET_NOW "(now() AT TIME ZONE 'UTC')"
@@ -139,8 +141,9 @@ const char* const kAdminReply =
     "     'ticket_number', t.ticket_number, 'ticket_subject', " WH_TICKET_PLAIN_SUBJECT
     ","
     "     'reply_message', $3::text, 'contact_link', $5::text || '/contact')), " WH_TICKET_NOW
-    "   FROM t WHERE t.user_id IS NULL AND t.guest_email IS NOT NULL RETURNING 1)"
-    " SELECT " WH_TICKET_MESSAGE "::text FROM t CROSS JOIN m LEFT JOIN s ON true";
+    "   FROM t WHERE t.user_id IS NULL AND t.guest_email IS NOT NULL RETURNING 1),"
+    " " WH_ADMIN_ACTIVITY("(SELECT t.id FROM t)", "$6") " SELECT " WH_TICKET_MESSAGE
+                                                        "::text FROM t CROSS JOIN m LEFT JOIN s ON true";
 
 const char* const kSetStatus =
     "WITH old AS (SELECT id, status FROM support_tickets WHERE id = $1 FOR UPDATE),"
@@ -168,6 +171,7 @@ const char* const kSetStatus =
     ","
     "     'contact_link', $3::text || '/contact')), " WH_TICKET_NOW
     "   FROM closed t WHERE t.user_id IS NULL AND t.guest_email IS NOT NULL RETURNING 1),"
+    " " WH_ADMIN_ACTIVITY("(SELECT t.id FROM t)", "$4") ","
     " cur AS (SELECT * FROM t"
     "   UNION ALL SELECT x.* FROM support_tickets x JOIN old ON old.id = x.id WHERE old.status = $2)"
     " SELECT json_build_object(" WH_TICKET_FIELDS ")::text FROM cur t";

@@ -1,7 +1,8 @@
 // The statements of the support tickets (reference §1.18), one per request.
 // Every write is a single statement: the ticket or message, the admins'
-// in-app notifications and the queued e-mail (email_logs, see
-// accounts/mail_queue.h) commit together or not at all. The e-mails are
+// in-app notifications, the queued e-mail (email_logs, see
+// accounts/mail_queue.h) and an admin's activity row commit together or not
+// at all. The e-mails are
 // built here rather than with queue_email_params because their variables
 // need the ticket number, which the same statement assigns (SERIAL).
 //
@@ -30,15 +31,17 @@ extern const char* const kCreateGuest;
 extern const char* const kReply;
 
 // POST /api/support/admin/:id/reply. $1 ticket id, $2 admin id, $3 message,
-// $4 message id, $5 FRONTEND_URL. The status is unchanged (as before); a
+// $4 message id, $5 FRONTEND_URL, $6 the admin activity
+// (admin/activity_log.h). The status is unchanged (as before); a
 // registered user gets a 'support_reply' notification, a guest the
 // guestTicketReply e-mail. No row when the ticket does not exist. Returns
 // the message with its sender.
 extern const char* const kAdminReply;
 
 // PUT /api/support/admin/:id/status. $1 ticket id, $2 status,
-// $3 FRONTEND_URL. The same status again changes nothing and notifies no
-// one (as before). Closing is the resolution: a registered user gets the
+// $3 FRONTEND_URL, $4 the admin activity (recorded when the status
+// changed). The same status again changes nothing and notifies no one (as
+// before). Closing is the resolution: a registered user gets the
 // ticketResolved e-mail and a 'support_resolved' notification, a guest the
 // guestTicketResolved e-mail (the old service's 'resolved' branch, which its
 // validator made unreachable). The row lock orders two concurrent changes,

@@ -5,6 +5,7 @@
 
 #include "accounts/authenticate.h"
 #include "accounts/validation.h"
+#include "admin/activity_log.h"
 #include "core/ids.h"
 #include "core/json_text.h"
 #include "security/rate_limiter.h"
@@ -110,7 +111,8 @@ Task<Response> set_ticket_status(Context& ctx) {
   require_admin(ctx);
   std::string id = ticket_id(ctx);
   std::string status = read_status(accounts::json_body(ctx.req));
-  db::Params params{id, status, ctx.config().frontend_url};
+  admin::Activity activity{"ticket.status", "support_ticket", boost::json::object{{"status", status}}};
+  db::Params params{id, status, ctx.config().frontend_url, admin::activity_param(ctx, activity)};
   auto r = co_await ctx.db().query(sql::kSetStatus, std::move(params));
   if (r.empty()) web::throw_not_found(kNotFound);
   co_return web::ok_data_message(r.get(0, 0), "Ticket status updated to " + status);
@@ -120,7 +122,9 @@ Task<Response> admin_reply(Context& ctx) {
   const auto& admin = accounts::require_role(ctx, {"admin", "super_admin"});
   std::string id = ticket_id(ctx);
   std::string message = read_reply(accounts::json_body(ctx.req));
-  db::Params params{id, admin.id, message, new_cuid(), ctx.config().frontend_url};
+  std::string message_id = new_cuid();
+  admin::Activity activity{"ticket.reply", "support_ticket", boost::json::object{{"messageId", message_id}}};
+  db::Params params{id, admin.id, message, message_id, ctx.config().frontend_url, admin::activity_param(ctx, activity)};
   auto r = co_await ctx.db().query(sql::kAdminReply, std::move(params));
   if (r.empty()) web::throw_not_found(kNotFound);
   co_return web::ok_data_message(r.get(0, 0), "Admin reply sent successfully");
