@@ -55,7 +55,12 @@ void register_instances(Registry& registry, const Config& config) {
                           policy(instance::kCurrency, hours(6), minutes(10), 1 * kMiB),
                           // Reviews change by approval, edit, deletion or a
                           // helpful vote, each invalidating its product's tag.
-                          policy(instance::kReviews, minutes(10), seconds(30), 32 * kMiB)};
+                          policy(instance::kReviews, minutes(10), seconds(30), 32 * kMiB),
+                          // Admin aggregates (admin/dashboard.h): fresh by
+                          // the tags of migration 0019; what depends on the
+                          // date is keyed by the quarter hour, so the TTL is
+                          // a safety net that also ages out past quarters.
+                          policy(instance::kAnalytics, minutes(15), seconds(30), 8 * kMiB)};
   auto left = config.cache_overrides;
   for (auto& p : all) {
     apply_overrides(p, left);

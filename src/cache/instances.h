@@ -17,7 +17,8 @@ inline constexpr std::string_view kCategories = "categories";         // categor
 inline constexpr std::string_view kBanners = "banners";               // TTL-bound too: banners start and end by date
 inline constexpr std::string_view kSettings = "settings";
 inline constexpr std::string_view kCurrency = "currency";
-inline constexpr std::string_view kReviews = "reviews";  // a product's approved reviews with their stats
+inline constexpr std::string_view kReviews = "reviews";      // a product's approved reviews with their stats
+inline constexpr std::string_view kAnalytics = "analytics";  // the admin dashboard's aggregates (admin/dashboard.h)
 }  // namespace instance
 
 // Registers every instance, applying config.cache_overrides

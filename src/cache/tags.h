@@ -17,6 +17,21 @@
 //   reviews:<id>     one product's public review list (approved reviews,
 //                    stats), both of its routes, every page (migration 0015:
 //                    any change of an approved review, or of one that was)
+//
+// The admin dashboard's aggregates (the `analytics` instance, migration
+// 0019). Private data: these tags are notified to the instances only, never
+// written to the purge outbox, so they never reach Cloudflare.
+//   orders              figures of orders and their items: an order
+//                       inserted or deleted, or its status, payment
+//                       status, total, creation time, customer or number
+//                       changed; any change of order_items
+//   stock               active variants' stock figures: a variant inserted
+//                       or deleted, or its stock, is_active, sku or product
+//                       changed (not reserved_stock)
+//   customers           customer counts and names: a user inserted or
+//                       deleted, or its role, name or creation time changed
+//   reviews-moderation  the count of reviews awaiting approval: a review
+//                       inserted or deleted, or its is_approved changed
 #pragma once
 #include <string>
 #include <string_view>
@@ -29,6 +44,10 @@ inline constexpr std::string_view kCategories = "categories";
 inline constexpr std::string_view kBanners = "banners";
 inline constexpr std::string_view kSettings = "settings";
 inline constexpr std::string_view kCurrency = "currency";
+inline constexpr std::string_view kOrders = "orders";
+inline constexpr std::string_view kStock = "stock";
+inline constexpr std::string_view kCustomers = "customers";
+inline constexpr std::string_view kReviewsModeration = "reviews-moderation";
 
 inline std::string product(std::string_view id) { return "product:" + std::string(id); }
 inline std::string category(std::string_view id) { return "category:" + std::string(id); }

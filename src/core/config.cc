@@ -193,6 +193,15 @@ Config Config::from_env() {
     c.cache_overrides[n] = env_int(n.c_str(), 0, 0, 1LL << 40);
   }
   c.frontend_url = env_str("FRONTEND_URL", c.frontend_url);
+  c.shop_time_zone = env_str("SHOP_TIME_ZONE", c.shop_time_zone);
+  // An IANA name ("Africa/Accra", "Etc/GMT+1") present in the system's zone
+  // database, which PostgreSQL's matches on Debian: a bad one would fail
+  // every dashboard statement.
+  if (c.shop_time_zone.empty() || c.shop_time_zone.find("..") != std::string::npos ||
+      c.shop_time_zone.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
+          std::string::npos) {
+    throw std::runtime_error("SHOP_TIME_ZONE must be an IANA time zone name such as Africa/Accra");
+  }
   auto age = [](const char* name, std::chrono::seconds fallback) {
     return std::chrono::seconds(env_int(name, fallback.count(), 0, 365LL * 86400));
   };

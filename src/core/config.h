@@ -28,6 +28,7 @@ struct Config {
   // overrides of a response cache's policy, by variable name.
   std::map<std::string, long long> cache_overrides;
   std::string frontend_url = "http://localhost:5173";  // FRONTEND_URL
+  std::string shop_time_zone = "Africa/Accra";         // SHOP_TIME_ZONE: the dashboard's days (IANA name)
   // Browser and Cloudflare caching of the public reads (cache/edge_headers.h).
   // Edge freshness comes from purges; the max-ages bound what a lost purge costs.
   std::chrono::seconds browser_max_age{60};          // EDGE_BROWSER_MAX_AGE_S: a browser cannot be purged
