@@ -5,6 +5,10 @@
 #include "accounts/auth_routes.h"
 #include "accounts/authenticate.h"
 #include "accounts/profile.h"
+#include "admin/admin_ops.h"
+#include "admin/admin_users.h"
+#include "admin/dashboard.h"
+#include "admin/email_admin.h"
 #include "audit/audit_route.h"
 #include "cache/edge_headers.h"
 #include "cache/response_cache_stage.h"
@@ -62,6 +66,10 @@ void register_routes(web::Router& router) {
   accounts::register_profile_routes(router);
   commerce::register_stock_alert_routes(router);
   jobs::register_admin_routes(router);
+  admin::register_dashboard_routes(router);
+  admin::register_admin_ops_routes(router);
+  admin::register_admin_user_routes(router);
+  admin::register_email_admin_routes(router);
   // Last: it reports on the whole table.
   audit::register_audit_route(router, [&router] { return routes_json(router); });
 }
