@@ -29,30 +29,11 @@ python3 "$ROOT/bench/fake_paystack.py" "$FAKE_PORT" "$LATENCY" &
 FAKE_PID=$!
 # shellcheck source=bench/common.sh
 source "$(dirname "$0")/common.sh"
+# shellcheck source=bench/payment_fixture.sh
+source "$(dirname "$0")/payment_fixture.sh"
 BENCH_PIDS+=("$FAKE_PID")
 
-psql -X -q "$DATABASE_URL" <<SQL
-DELETE FROM orders WHERE order_number LIKE 'BENCH-%';
-DELETE FROM wh_payment_events WHERE reference LIKE 'bench_%';
-INSERT INTO orders (id, order_number, status, payment_status, subtotal, shipping, tax, discount, total,
-                    customer_email, customer_phone, shipping_address, paystack_reference, created_at, updated_at)
-  SELECT 'cbench' || k || n, 'BENCH-' || k || '-' || n, 'pending', 'pending', 100, 0, 0, 0, 100,
-         'bench@example.com', '0241234567', '{}'::jsonb, 'bench_' || k || '_' || n, now(), now()
-    FROM generate_series(1, $ORDERS) n, (VALUES ('v'), ('w')) AS x(k);
-SQL
-
-# Signed webhook bodies, one a line: "<signature> <body>" (wrk's Lua has no HMAC).
-python3 - "$EVENTS" "$ORDERS" >"$BENCH_TMP/events.txt" <<'PY'
-import hashlib, hmac, json, sys
-events, orders = int(sys.argv[1]), int(sys.argv[2])
-for i in range(events):
-    n = i % orders + 1
-    body = json.dumps({"event": "charge.success", "data": {"id": 10_000_000 + i, "reference": f"bench_w_{n}",
-                       "amount": 10000, "currency": "GHS", "status": "success", "channel": "mobile_money"}},
-                      separators=(",", ":"))
-    sig = hmac.new(b"sk_bench", body.encode(), hashlib.sha512).hexdigest()
-    print(sig, body)
-PY
+payment_fixture "$ORDERS" "$EVENTS" "$BENCH_TMP/events.txt"
 
 # run <name> <goal ms> <wrk args...>: paced (every connection waits
 # BENCH_THINK_MS, default 2000, between requests: the offered rate is one
