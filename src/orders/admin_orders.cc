@@ -7,6 +7,8 @@
 
 #include "accounts/authenticate.h"
 #include "accounts/validation.h"
+#include "admin/activity_log.h"
+#include "admin/admin_export.h"
 #include "core/json_text.h"
 #include "core/log.h"
 #include "orders/order_access.h"
@@ -79,16 +81,6 @@ SELECT o.id, o.order_number, to_char(o.created_at, 'YYYY-MM-DD'), COALESCE(NULLI
    AND ($4::text IS NULL OR o.id > $4)
  ORDER BY o.id LIMIT $5)";
 
-std::string csv_field(std::string_view v) {
-  if (v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::optional<std::string> date_param(web::QueryReader& q, std::string_view name, ValidationErrors& errors) {
   auto text = q.text(name, 40);
   if (!text) return std::nullopt;
@@ -122,7 +114,7 @@ Task<std::string> next_batch(ExportCursor& cur) {
   for (int i = 0; i < r.rows(); ++i) {
     for (int c = 1; c <= 16; ++c) {
       if (c > 1) csv += ',';
-      csv += csv_field(r.get(i, c));
+      csv += admin::csv_cell(r.get(i, c));
     }
     csv += '\n';
   }
@@ -198,8 +190,11 @@ Task<std::string> change_status(web::Context& ctx, std::string_view number, cons
   std::string payment = order.payment_status;
   if (stock_move(order.status, payment, to) == StockMove::release_reservation) payment = "failed";
   std::string reason = "Order " + std::string(number) + ": " + order.status + " -> " + to + " (admin)";
+  admin::Activity activity{"order.status", "order",
+                           json::object{{"orderNumber", number}, {"from", order.status}, {"status", to}}};
+  auto logged = admin::activity_statement(ctx, activity, std::vector<std::string>{order.id});
   auto changed = co_await move_order(ctx.db(), order.id, order.status, order.payment_status, to, payment,
-                                     std::move(reason), admin_id(ctx));
+                                     std::move(reason), admin_id(ctx), std::move(logged));
   invalidate_stock(ctx.services, changed);
   auto fresh = co_await load_order(ctx, number);
   co_return fresh.json;
@@ -296,8 +291,10 @@ Task<http::Response> refund_order(web::Context& ctx) {
     // Goods refunded before they were shipped go back on the shelf.
     std::string claimed_state = "refund_pending", refunded = "refunded";
     std::string reason = "Order " + std::string(ctx.param("id")) + " refunded (admin)";
+    admin::Activity activity{"order.refund", "order", json::object{{"reference", order.reference}}};
+    auto logged = admin::activity_statement(ctx, activity, std::vector<std::string>{order.id});
     auto changed = co_await move_order(ctx.db(), order.id, std::nullopt, claimed_state, refunded, refunded,
-                                       std::move(reason), admin_id(ctx));
+                                       std::move(reason), admin_id(ctx), std::move(logged));
     invalidate_stock(ctx.services, changed);
     auto fresh = co_await load_order(ctx, order.id, true);
     co_return order_response(fresh.json, "Order refunded successfully");
@@ -313,9 +310,11 @@ Task<http::Response> refund_order(web::Context& ctx) {
 
 // ---- tracking -----------------------------------------------------------
 
+// $5 the activity (admin/activity_log.h).
 constexpr const char* kTrackingSql =
-    "UPDATE orders SET tracking_number = $2, carrier = $3, status = 'shipped', updated_at = " WH_ORDERS_NOW
-    ", shipped_at = COALESCE(shipped_at, " WH_ORDERS_NOW ") WHERE id = $1 AND status = $4 RETURNING id";
+    "WITH u AS (UPDATE orders SET tracking_number = $2, carrier = $3, status = 'shipped', updated_at = " WH_ORDERS_NOW
+    ", shipped_at = COALESCE(shipped_at, " WH_ORDERS_NOW
+    ") WHERE id = $1 AND status = $4 RETURNING id), " WH_ADMIN_ACTIVITY("u", "$5") " SELECT id FROM u";
 
 Task<http::Response> update_tracking(web::Context& ctx) {
   require_admin(ctx);
@@ -330,7 +329,9 @@ Task<http::Response> update_tracking(web::Context& ctx) {
   }
   std::optional<std::string> carrier_value;
   if (carrier.present) carrier_value = carrier.value;
-  db::Params params{order.id, *tracking, carrier_value, order.status};
+  admin::Activity activity{"order.tracking", "order",
+                           json::object{{"orderNumber", ctx.param("order_number")}, {"trackingNumber", *tracking}}};
+  db::Params params{order.id, *tracking, carrier_value, order.status, admin::activity_param(ctx, activity)};
   auto r = co_await ctx.db().query(kTrackingSql, std::move(params));
   if (r.empty()) throw ApiError(409, "ConflictError", "The order changed meanwhile; reload and try again");
   auto fresh = co_await load_order(ctx, ctx.param("order_number"));

@@ -120,9 +120,13 @@ StockMove stock_move(std::string_view from_status, std::string_view from_payment
 Task<std::vector<std::string>> move_order(db::Db db, std::string order_id, std::optional<std::string> from_status,
                                           std::string from_payment_status, std::string to,
                                           std::string to_payment_status, std::string reason,
-                                          std::optional<std::string> actor) {
+                                          std::optional<std::string> actor, std::optional<db::Statement> also) {
   std::vector<std::string> products;
   co_await db.transaction([&](db::Tx& tx) -> Task<void> {
+    if (also) {
+      // First in the transaction: a move that fails rolls it back too.
+      co_await tx.query(also->sql, std::move(also->params));
+    }
     db::Params lock{order_id};
     auto now = co_await tx.query(kLockOrderSql, std::move(lock));
     if (now.empty() || (from_status && now.get(0, 0) != *from_status) || now.get(0, 1) != from_payment_status) {

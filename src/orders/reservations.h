@@ -52,11 +52,13 @@ StockMove stock_move(std::string_view from_status, std::string_view from_payment
 // short. Returns the products whose available stock changed.
 // `from_status` nullopt: whatever status the order has now (the refund,
 // whose claim already pins the payment status). `reason` and `actor` (the
-// admin's user id) go on the stock movements.
+// admin's user id) go on the stock movements. `also` runs in the same
+// transaction once the move is made (an admin write's activity row).
 Task<std::vector<std::string>> move_order(db::Db db, std::string order_id, std::optional<std::string> from_status,
                                           std::string from_payment_status, std::string to,
                                           std::string to_payment_status, std::string reason,
-                                          std::optional<std::string> actor);
+                                          std::optional<std::string> actor,
+                                          std::optional<db::Statement> also = std::nullopt);
 
 // The statement that moves the units of order $1 for `move`
 // (sell_reserved, sell_from_shelf, back_to_shelf; nullptr for the others)

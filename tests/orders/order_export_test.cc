@@ -71,7 +71,9 @@ std::string OrderExport::admin_;
 
 TEST_F(OrderExport, MoreRowsThanOneBatchArriveCompleteInOrderAndEscaped) {
   const int n = orders::kExportBatch * 2 + 1;
-  insert_orders(n, "2031-01-01", "CASE WHEN i = 7 THEN E'Ama \"Q\", Jr.\\nAccra' ELSE 'Name ' || i END");
+  insert_orders(
+      n, "2031-01-01",
+      "CASE WHEN i = 7 THEN E'Ama \"Q\", Jr.\\nAccra' WHEN i = 8 THEN '=HYPERLINK(\"x\")' ELSE 'Name ' || i END");
   auto r = call("GET", target("2031-01-01"), nullptr, admin_);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.header("transfer-encoding"), "chunked");
@@ -98,6 +100,8 @@ TEST_F(OrderExport, MoreRowsThanOneBatchArriveCompleteInOrderAndEscaped) {
       r.body.find(
           ",2031-01-01,\"Ama \"\"Q\"\", Jr.\nAccra\",e7@example.com,delivered,paid,10.00,2.00,0.00,0.00,,12.00,,,,0\n"),
       std::string::npos);
+  // A cell a spreadsheet would run as a formula is quoted as text.
+  EXPECT_NE(r.body.find(",\"'=HYPERLINK(\"\"x\"\")\",e8@example.com,"), std::string::npos);
 }
 
 // About 8 MB of CSV: more than the kernel buffers hold, so the server must

@@ -139,6 +139,12 @@ TEST_F(Orders, StateMachineRefusesIllegalTransitionsNamingThem) {
   EXPECT_EQ(
       call("PATCH", "/api/admin/orders/" + n + "/status", json::object{{"status", "processing"}}, customer_).status,
       403);
+  // One activity row per move made (processing, shipped, delivered): none
+  // for a refused move nor for same -> same.
+  EXPECT_EQ(q("SELECT string_agg(changes->>'status', ',' ORDER BY changes->>'status')"
+              " FROM admin_activities WHERE action = 'order.status' AND entity_type = 'order' AND entity_id = " +
+              quote(order_field(n, "id"))),
+            "delivered,processing,shipped");
 }
 
 TEST_F(Orders, AdminCancelOfAPendingOrderReleasesItsReservation) {
@@ -183,6 +189,10 @@ TEST_F(Orders, TrackingSetsNumberCarrierAndShipped) {
   EXPECT_EQ(order.at("tracking_number"), "TRK1");
   EXPECT_EQ(order.at("carrier"), "DHL");
   EXPECT_EQ(order.at("status"), "shipped");
+  EXPECT_EQ(q("SELECT changes->>'trackingNumber' FROM admin_activities WHERE action = 'order.tracking'"
+              " AND entity_id = " +
+              quote(order_field(n, "id"))),
+            "TRK1");
 }
 
 TEST_F(Orders, RefundAcceptsNumberOrIdAndOnlyPaidOrders) {
