@@ -6,6 +6,7 @@
 #include "cache/compress.h"
 #include "core/crypto.h"
 #include "core/error.h"
+#include "db/query_stats_add.h"
 #include "web/respond.h"
 
 namespace wh::cache {
@@ -144,14 +145,6 @@ http::Response respond(const web::Context& ctx, const Lookup& lookup) {
   return res;
 }
 
-void add_stats(db::QueryStats& to, const db::QueryStats& from) {
-  to.statements += from.statements;
-  to.round_trips += from.round_trips;
-  to.db_us += from.db_us;
-  to.wait_us += from.wait_us;
-  to.max_repeat = std::max(to.max_repeat, from.max_repeat);
-}
-
 }  // namespace
 
 std::string strong_etag(std::string_view body) { return etag_for(sha256_hex(body).substr(0, 32), ""); }
@@ -178,12 +171,12 @@ Task<std::optional<http::Response>> ResponseCacheStage::on_request_async(web::Co
       if (e.status() >= 500) throw;
       res = web::error_response(e);  // an answer, not a failure: passed on, not stored
     }
-    add_stats(*load_stats, c.stats);
+    db::add_stats(*load_stats, c.stats);
     if (res.status >= 500) throw std::runtime_error("cache load answered " + std::to_string(res.status));
     co_return to_entry(std::move(res), std::move(c.cache_tags));
   };
   Lookup lookup = co_await cache->get(std::move(key), std::move(loader));
-  if (!lookup.hit) add_stats(ctx.stats, *load_stats);
+  if (!lookup.hit) db::add_stats(ctx.stats, *load_stats);
   ctx.cache_tags = lookup.entry->tags;
   co_return respond(ctx, lookup);
 }
