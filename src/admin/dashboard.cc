@@ -12,6 +12,7 @@
 #include "cache/instances.h"
 #include "cache/tags.h"
 #include "core/json_text.h"
+#include "db/query_stats_add.h"
 #include "web/query_params.h"
 
 namespace wh::admin {
@@ -98,14 +99,6 @@ int range_days(const http::Request& req, int fallback) {
       .with_field("range", "\"range\" must be 7, 30 or 90");
 }
 
-void add_stats(db::QueryStats& to, const db::QueryStats& from) {
-  to.statements += from.statements;
-  to.round_trips += from.round_trips;
-  to.db_us += from.db_us;
-  to.wait_us += from.wait_us;
-  to.max_repeat = std::max(to.max_repeat, from.max_repeat);
-}
-
 http::Bytes cache_status(const cache::Lookup& l) {
   if (!l.hit && l.freshness == cache::Freshness::kFresh) return http::Bytes::literal("MISS");
   switch (l.freshness) {
@@ -147,23 +140,29 @@ Task<Response> answer(Context& ctx, const Aggregate& a, Window w) {
     co_return e;
   };
   auto lookup = co_await cache->get(cache_key(a, w), std::move(loader));
-  if (!lookup.hit) add_stats(ctx.stats, *load_stats);
+  if (!lookup.hit) db::add_stats(ctx.stats, *load_stats);
   auto res = Response::json(http::Bytes::shared(lookup.entry, lookup.entry->body));
   res.set_header("X-Cache", cache_status(lookup));
   co_return res;
 }
 
-Task<Response> summary(Context& ctx) {
-  require_admin(ctx);
-  Window w;
-  co_return co_await answer(ctx, kSummary, w);
+// A route whose answer takes no parameter.
+web::Handler fixed(const Aggregate& a) {
+  return [&a](Context& ctx) -> Task<Response> {
+    require_admin(ctx);
+    Window w;
+    co_return co_await answer(ctx, a, w);
+  };
 }
 
-Task<Response> sales_trends(Context& ctx) {
-  require_admin(ctx);
-  Window w;
-  w.days = range_days(ctx.req, 7);
-  co_return co_await answer(ctx, kSalesTrends, w);
+// A route whose only parameter is ?range (`default_days` when absent).
+web::Handler ranged(const Aggregate& a, int default_days) {
+  return [&a, default_days](Context& ctx) -> Task<Response> {
+    require_admin(ctx);
+    Window w;
+    w.days = range_days(ctx.req, default_days);
+    co_return co_await answer(ctx, a, w);
+  };
 }
 
 Task<Response> top_products(Context& ctx) {
@@ -186,50 +185,6 @@ Task<Response> recent_orders(Context& ctx) {
   co_return co_await answer(ctx, kRecentOrders, w);
 }
 
-Task<Response> order_status(Context& ctx) {
-  require_admin(ctx);
-  Window w;
-  co_return co_await answer(ctx, kOrderStatus, w);
-}
-
-Task<Response> inventory(Context& ctx) {
-  require_admin(ctx);
-  Window w;
-  co_return co_await answer(ctx, kInventory, w);
-}
-
-Task<Response> low_stock(Context& ctx) {
-  require_admin(ctx);
-  Window w;
-  co_return co_await answer(ctx, kLowStock, w);
-}
-
-Task<Response> revenue_by_category(Context& ctx) {
-  require_admin(ctx);
-  Window w;
-  w.days = range_days(ctx.req, 30);
-  co_return co_await answer(ctx, kRevenueByCategory, w);
-}
-
-Task<Response> customers(Context& ctx) {
-  require_admin(ctx);
-  Window w;
-  w.days = range_days(ctx.req, 30);
-  co_return co_await answer(ctx, kCustomers, w);
-}
-
-Task<Response> sidebar(Context& ctx) {
-  require_admin(ctx);
-  Window w;
-  co_return co_await answer(ctx, kSidebar, w);
-}
-
-Task<Response> payment_methods(Context& ctx) {
-  require_admin(ctx);
-  Window w;
-  co_return co_await answer(ctx, kPaymentMethods, w);
-}
-
 Task<Response> snapshot(Context& ctx) {
   require_admin(ctx);
   Window w;
@@ -250,17 +205,17 @@ Task<Response> analytics_snapshot(Context& ctx) {
 }  // namespace
 
 void register_dashboard_routes(web::Router& router) {
-  router.add("GET", "/api/admin/dashboard/summary", summary);
-  router.add("GET", "/api/admin/dashboard/sales-trends", sales_trends);
+  router.add("GET", "/api/admin/dashboard/summary", fixed(kSummary));
+  router.add("GET", "/api/admin/dashboard/sales-trends", ranged(kSalesTrends, 7));
   router.add("GET", "/api/admin/dashboard/top-products", top_products);
   router.add("GET", "/api/admin/dashboard/recent-orders", recent_orders);
-  router.add("GET", "/api/admin/dashboard/order-status-breakdown", order_status);
-  router.add("GET", "/api/admin/dashboard/inventory-status", inventory);
-  router.add("GET", "/api/admin/dashboard/low-stock-alerts", low_stock);
-  router.add("GET", "/api/admin/dashboard/revenue-by-category", revenue_by_category);
-  router.add("GET", "/api/admin/dashboard/customer-analytics", customers);
-  router.add("GET", "/api/admin/dashboard/sidebar-stats", sidebar);
-  router.add("GET", "/api/admin/dashboard/payment-methods", payment_methods);
+  router.add("GET", "/api/admin/dashboard/order-status-breakdown", fixed(kOrderStatus));
+  router.add("GET", "/api/admin/dashboard/inventory-status", fixed(kInventory));
+  router.add("GET", "/api/admin/dashboard/low-stock-alerts", fixed(kLowStock));
+  router.add("GET", "/api/admin/dashboard/revenue-by-category", ranged(kRevenueByCategory, 30));
+  router.add("GET", "/api/admin/dashboard/customer-analytics", ranged(kCustomers, 30));
+  router.add("GET", "/api/admin/dashboard/sidebar-stats", fixed(kSidebar));
+  router.add("GET", "/api/admin/dashboard/payment-methods", fixed(kPaymentMethods));
   router.add("GET", "/api/admin/dashboard/snapshot", snapshot);
   router.add("GET", "/api/admin/dashboard/analytics-snapshot", analytics_snapshot);
 }
