@@ -5,7 +5,8 @@
 // activity feed paginated newest first, the e-mail, cart and health figures
 // read from the database.
 #include <algorithm>
-#include <cctype>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "admin/admin_export.h"
 #include "admin/admin_ops.h"
 #include "admin/admin_search.h"
+
 #include "commerce/commerce_fixture.h"
 
 namespace wh::test {
@@ -26,22 +28,6 @@ const std::string kCedi = "\u20B5";  // the old search's currency sign
 
 HttpResult get(const std::string& path, const std::string& token) {
   return CommerceApi::call("GET", kBase + path, nullptr, token);
-}
-
-// Percent-encodes a query value.
-std::string enc(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
 }
 
 // RFC 4180: rows of cells.
@@ -181,7 +167,11 @@ TEST_F(AdminOpsApi, SearchFindsProductsOrdersAndUsersInTheOldShapeInOneStatement
   EXPECT_EQ(get("/search?q=zqx", admin_).statements(), 1);
 
   // The super admin's account is not found by a plain admin.
-  EXPECT_TRUE(data(get("/search?q=" + enc(auth::kSuperEmail), admin_)).at("results").at("users").as_array().empty());
+  EXPECT_TRUE(data(get("/search?q=" + boost::urls::encode(auth::kSuperEmail, boost::urls::unreserved_chars), admin_))
+                  .at("results")
+                  .at("users")
+                  .as_array()
+                  .empty());
 }
 
 TEST_F(AdminOpsApi, SearchTakesWildcardsLiterallyCapsTheLimitAndRefusesShortTerms) {
@@ -190,7 +180,10 @@ TEST_F(AdminOpsApi, SearchTakesWildcardsLiterallyCapsTheLimitAndRefusesShortTerm
   insert_product("czqyproduct000000003", "Zqy_a");
   insert_product("czqyproduct000000004", "Zqyba");
   auto products = [](const std::string& term, const std::string& extra = "") {
-    return data(get("/search?q=" + enc(term) + extra, CommerceApi::admin_)).at("results").at("products");
+    return data(get("/search?q=" + boost::urls::encode(term, boost::urls::unreserved_chars) + extra,
+                    CommerceApi::admin_))
+        .at("results")
+        .at("products");
   };
   EXPECT_EQ(titles(products("zqy 100%")), std::vector<std::string>{"Zqy 100% Lace"});
   EXPECT_EQ(titles(products("zqy_")), std::vector<std::string>{"Zqy_a"});

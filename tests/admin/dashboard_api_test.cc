@@ -9,9 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -21,12 +18,10 @@
 #include <vector>
 
 #include "commerce/commerce_fixture.h"
+#include "support/notification_socket.h"
 
 namespace wh::test {
 namespace {
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = boost::beast::websocket;
 using namespace std::chrono_literals;
 
 #define WH_LOCAL_DAY(col) "((" col ") AT TIME ZONE 'UTC' AT TIME ZONE 'Africa/Accra')::date"
@@ -344,39 +339,9 @@ TEST_F(DashboardApi, AnswersAreCachedUntilAnyoneChangesTheirData) {
       << "dashboard tags are private: never purged at Cloudflare";
 }
 
-// A client of /notifications (the frontend's handshake).
-struct AdminSocket {
-  asio::io_context io;
-  websocket::stream<asio::ip::tcp::socket> ws{io};
-
-  AdminSocket(unsigned short port, const std::string& token) {
-    ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
-    ws.set_option(websocket::stream_base::decorator([token](websocket::request_type& r) {
-      r.set(beast::http::field::sec_websocket_protocol, "access_token, " + token);
-    }));
-    ws.handshake("127.0.0.1", "/notifications");
-  }
-  // The next message within `timeout`, or nullopt.
-  std::optional<json::object> next(std::chrono::milliseconds timeout = 3s) {
-    beast::flat_buffer b;
-    std::optional<boost::system::error_code> done;
-    ws.async_read(b, [&](boost::system::error_code ec, std::size_t) { done = ec; });
-    io.restart();
-    io.run_for(timeout);
-    if (!done) {
-      boost::system::error_code ignored;
-      ws.next_layer().cancel(ignored);
-      io.restart();
-      io.run();
-      return std::nullopt;
-    }
-    if (*done) return std::nullopt;
-    return json::parse(beast::buffers_to_string(b.data())).as_object();
-  }
-};
-
 TEST_F(DashboardApi, OrderChangesByAnyoneSendDataUpdateToAdminSockets) {
-  AdminSocket socket(server_->port(), admin_);
+  SocketClient socket(server_->port(), "access_token, " + admin_);
+  ASSERT_EQ(socket.status, 101);
   auto hello = socket.next();
   ASSERT_TRUE(hello);
   EXPECT_EQ(hello->at("type"), "CONNECTED");

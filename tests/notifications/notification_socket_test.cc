@@ -7,8 +7,6 @@
 // DATA_UPDATE for admin sockets only.
 #include <gtest/gtest.h>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <memory>
@@ -16,57 +14,12 @@
 #include <string>
 
 #include "commerce/commerce_fixture.h"
+#include "support/notification_socket.h"
 
 namespace wh::test {
 namespace {
-namespace asio = boost::asio;
-namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 using namespace std::chrono_literals;
-
-// A client of /notifications. `status` is 101 when the upgrade succeeded,
-// else the status the server refused it with.
-struct SocketClient {
-  asio::io_context io;
-  websocket::stream<asio::ip::tcp::socket> ws{io};
-  int status = 0;
-  std::string protocol;
-  boost::system::error_code last_error;
-
-  SocketClient(unsigned short port, const std::string& protocol_header, const std::string& origin = "") {
-    ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
-    ws.set_option(websocket::stream_base::decorator([=](websocket::request_type& r) {
-      if (!protocol_header.empty()) r.set(beast::http::field::sec_websocket_protocol, protocol_header);
-      if (!origin.empty()) r.set(beast::http::field::origin, origin);
-    }));
-    websocket::response_type res;
-    boost::system::error_code ec;
-    ws.handshake(res, "127.0.0.1", "/notifications", ec);
-    status = static_cast<int>(res.result_int());
-    protocol = std::string(res[beast::http::field::sec_websocket_protocol]);
-  }
-
-  // The next text message within `timeout`, or nullopt (closed, failed or
-  // nothing came; after a timeout the client is no longer usable).
-  std::optional<json::object> next(std::chrono::milliseconds timeout = 5s) {
-    beast::flat_buffer b;
-    std::optional<boost::system::error_code> done;
-    ws.async_read(b, [&](boost::system::error_code ec, std::size_t) { done = ec; });
-    io.restart();
-    io.run_for(timeout);
-    if (!done) {
-      boost::system::error_code ignored;
-      ws.next_layer().cancel(ignored);
-      io.restart();
-      io.run();
-      return std::nullopt;
-    }
-    last_error = *done;
-    if (*done) return std::nullopt;
-    return json::parse(beast::buffers_to_string(b.data())).as_object();
-  }
-  void send(const std::string& text) { ws.write(asio::buffer(text)); }
-};
 
 class NotificationSocket : public CommerceApi {
  protected:
