@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "accounts/authenticate.h"
+#include "admin/activity_log.h"
 #include "cache/registry.h"
 #include "cache/tags.h"
 #include "catalog/csv_import.h"
@@ -48,7 +49,8 @@ SELECT f.slug, COALESCE(f.existing, c.id), c.id IS NOT NULL
 FROM found f LEFT JOIN created c ON c.slug = f.slug)";
 
 // $1: [{product_id, variant_id, name, description, price, category_id, sku,
-// stock, color, length, texture, size}]: one product and its variant each.
+// stock, color, length, texture, size}]: one product and its variant each;
+// $2: the admin activity (product.bulk_upload), a row per product.
 constexpr const char* kInsertProducts = R"(
 WITH r AS (
   SELECT * FROM json_to_recordset($1::json) AS r(
@@ -58,11 +60,12 @@ p AS (
   INSERT INTO products (id, name, description, base_price, category_id, images, is_active, is_featured,
                         created_at, updated_at)
   SELECT product_id, name, description, price, category_id, '{}', true, false, )" WH_BULK_NOW ", " WH_BULK_NOW
-                                        R"( FROM r)
+                                        R"( FROM r RETURNING id),
+)" WH_ADMIN_ACTIVITY("p", "$2") R"(
 INSERT INTO variants (id, product_id, sku, price, stock, length, color, texture, size, images, is_active,
                       created_at, updated_at)
 SELECT variant_id, product_id, sku, price, stock, length, color, texture, size, '{}', true, )" WH_BULK_NOW
-                                        ", " WH_BULK_NOW R"( FROM r)";
+                                ", " WH_BULK_NOW R"( FROM r)";
 
 #undef WH_BULK_NOW
 
@@ -132,7 +135,7 @@ Task<std::unordered_map<std::string, std::string>> resolve_categories(db::Tx& tx
 }
 
 Task<void> insert_products(db::Tx& tx, const std::vector<CsvProduct>& rows,
-                           const std::unordered_map<std::string, std::string>& category_ids) {
+                           const std::unordered_map<std::string, std::string>& category_ids, std::string activity) {
   json::array items;
   items.reserve(rows.size());
   for (const auto& r : rows) {
@@ -149,7 +152,7 @@ Task<void> insert_products(db::Tx& tx, const std::vector<CsvProduct>& rows,
                                  {"texture", optional(r.texture)},
                                  {"size", optional(r.size)}});
   }
-  db::Params params{json::serialize(items)};
+  db::Params params{json::serialize(items), std::move(activity)};
   co_await tx.query(kInsertProducts, std::move(params));
 }
 
@@ -162,12 +165,14 @@ Task<http::Response> bulk_upload_products(web::Context& ctx) {
   const auto form = web::multipart::parse(*content_type, ctx.req.body, form_limits());
   const auto rows = parse_product_csv(uploaded_csv(form));
 
+  const auto activity = admin::activity_param(
+      ctx, {"product.bulk_upload", "product", {{"rows", static_cast<std::int64_t>(rows.size())}}});
   json::array created;
   try {
     co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
       co_await refuse_existing_skus(tx, rows);
       auto category_ids = co_await resolve_categories(tx, rows, created);
-      co_await insert_products(tx, rows, category_ids);
+      co_await insert_products(tx, rows, category_ids, activity);
     });
   } catch (const db::DbError& e) {
     // Only a concurrent write of the same SKU gets past the checks above.

@@ -1,6 +1,7 @@
 #include "jobs/admin_routes.h"
 
 #include "accounts/authenticate.h"
+#include "admin/activity_log.h"
 #include "jobs/job_store.h"
 #include "jobs/scheduler.h"
 #include "web/query_params.h"
@@ -30,7 +31,8 @@ Task<http::Response> run_now(web::Context& ctx) {
   std::vector<JobSpec> one{*spec};
   auto db = ctx.db();
   co_await ensure_jobs(db, one);
-  co_await request_run(db, name);
+  const auto activity = admin::activity_param(ctx, {"job.run", "job", {}});
+  co_await request_run(db, name, activity);
   scheduler.wake();
   co_return web::ok_data_message(R"({"job":")" + name + R"(","requested":true})",
                                  "The job runs at the scheduler's next look", 202);

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "admin/activity_log.h"
 #include "db/db.h"
 
 namespace wh::jobs {
@@ -86,7 +87,10 @@ constexpr const char* kPruneSql =
     "DELETE FROM wh_job_runs WHERE id IN (SELECT id FROM wh_job_runs"
     " WHERE started_at < now() - make_interval(days => $1::int) ORDER BY started_at LIMIT 1000)";
 
-constexpr const char* kRequestSql = "UPDATE wh_jobs SET run_requested = true WHERE name = $1";
+// $1 the job, $2 the admin activity parameter (admin/activity_log.h).
+constexpr const char* kRequestSql =
+    "WITH u AS (UPDATE wh_jobs SET run_requested = true WHERE name = $1 RETURNING name), " WH_ADMIN_ACTIVITY(
+        "u", "$2") " SELECT count(*) FROM u";
 
 #define WH_ISO(x) "to_char((" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
@@ -169,10 +173,10 @@ Task<long long> tidy_history(db::Db& db, int days) {
   co_return r.affected();
 }
 
-Task<bool> request_run(db::Db& db, const std::string& job) {
-  db::Params p{job};
+Task<bool> request_run(db::Db& db, const std::string& job, const std::string& activity) {
+  db::Params p{job, activity};
   auto r = co_await db.query(kRequestSql, std::move(p));
-  co_return r.affected() > 0;
+  co_return r.get_int(0, 0) > 0;
 }
 
 Task<std::string> jobs_json(db::Db& db, const std::vector<JobSpec>& specs, int recent) {

@@ -51,9 +51,11 @@ Task<void> extend_run(db::Db& db, const std::string& job, const std::string& own
 // deleted.
 Task<long long> tidy_history(db::Db& db, int days);
 
-// Asks for a run of `job` at the scheduler's next look, due or not.
+// Asks for a run of `job` at the scheduler's next look, due or not, and
+// records it in the admin activity log with `activity`
+// (admin::activity_param(), action "job.run") in the same statement.
 // Returns false when there is no such job row.
-Task<bool> request_run(db::Db& db, const std::string& job);
+Task<bool> request_run(db::Db& db, const std::string& job, const std::string& activity);
 
 // {"jobs":[{name, description, enabled, intervalSeconds, timeoutSeconds,
 // running, runningOn, lastStartedAt, lastFinishedAt, lastStatus,

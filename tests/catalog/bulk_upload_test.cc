@@ -171,6 +171,13 @@ TEST_F(BulkUpload, ValidFileCreatesProductsVariantsAndMissingCategories) {
   }
   EXPECT_TRUE(curl);
   EXPECT_EQ(get("/api/categories?search=Zephyr").at("pagination").at("total").as_int64(), 1);
+
+  // One activity row per created product, by the signed-in admin.
+  EXPECT_EQ(q("SELECT count(*) || '|' || count(DISTINCT a.entity_id) || '|' || min(a.changes->>'rows')"
+              " || '|' || bool_and(u.role = 'admin') FROM admin_activities a JOIN users u ON u.id = a.admin_id"
+              " JOIN products p ON p.id = a.entity_id"
+              " WHERE a.action = 'product.bulk_upload' AND a.entity_type = 'product' AND p.name LIKE 'Zephyr%'"),
+            "4|4|4|true");
 }
 
 TEST_F(BulkUpload, QuotedCommasQuotesAndLineBreaksSurvive) {
@@ -188,6 +195,8 @@ TEST_F(BulkUpload, QuotedCommasQuotesAndLineBreaksSurvive) {
 
 TEST_F(BulkUpload, AFileWithAnInvalidRowWritesNothing) {
   const long long products_before = products(), categories_before = categories();
+  const auto activities = [] { return qn("SELECT count(*) FROM admin_activities"); };
+  const long long activities_before = activities();
   auto r =
       upload(form("name,price,category,sku,stock\n"
                   "Nowrite Wig,10,Nowrite Category,NOW-1,1\n"
@@ -200,6 +209,7 @@ TEST_F(BulkUpload, AFileWithAnInvalidRowWritesNothing) {
   EXPECT_EQ(products(), products_before);
   EXPECT_EQ(categories(), categories_before);
   EXPECT_EQ(search("Nowrite").at("total").as_int64(), 0);
+  EXPECT_EQ(activities(), activities_before);
 }
 
 TEST_F(BulkUpload, DuplicateSkusInTheFileOrTheDatabaseAreRowErrors) {

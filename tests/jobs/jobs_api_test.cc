@@ -53,6 +53,9 @@ TEST(JobsApiTest, AdminsListTheJobsAndAskForARun) {
   auto asked = HttpClient(server.port()).request("POST", "/api/admin/jobs/token_cleanup/run", "", auth::bearer(admin));
   EXPECT_EQ(asked.status, 202) << asked.body;
   EXPECT_TRUE(auth::wait_until([&] { return count_runs() == 2; }, 5s)) << "the requested run did not happen";
+  EXPECT_EQ(server.q("SELECT string_agg(a.action || ':' || a.entity_type || ':' || a.entity_id || ':' || u.email, ',')"
+                     " FROM admin_activities a JOIN users u ON u.id = a.admin_id"),
+            "job.run:job:token_cleanup:" + std::string(auth::kAdminEmail));
 
   EXPECT_EQ(
       HttpClient(server.port()).request("POST", "/api/admin/jobs/no_such_job/run", "", auth::bearer(admin)).status,
