@@ -85,35 +85,31 @@ namespace {
                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      " FROM users WHERE role = 'customer') u, (SELECT COALESCE(sum(" WH_PESEWAS("o.total") ") FILTER (WHERE " WH_REVENUE( \
                                                                                                                                                                                                                                                                                                                                                                                                                                                                                          "o") "), 0) AS revenue, count(*) FILTER (WHERE o.status = 'pending') AS pending FROM orders o) a)"
 
-// One row per day of the range, days without revenue included (0).
-#define WH_SALES_TRENDS \
-  "(SELECT json_build_object('range', d.days || ' days', 'daily', "                                                                                         \
-  "json_agg(json_build_object('date',"                                                                                                                      \
-  " to_char(g.day, 'YYYY-MM-DD'), 'revenue', " WH_CEDIS(                                                                                                    \
-      "COALESCE(s.revenue, 0)") ", 'orders',"                                                                                                               \
-                                " COALESCE(s.orders, 0)) ORDER BY g.day), "                                                                                 \
-                                "'summary', "                                                                                                               \
-                                "json_build_object('total_revenue',"                                                                                        \
-                                " " WH_CEDIS("COALESCE(sum(s.revenue), 0)") ", 'total_orders', COALESCE(sum(s.orders), 0), 'avg_daily_revenue', " WH_CEDIS( \
-                                    "round(COALESCE(sum(s.revenue), 0) / "                                                                                  \
-                                    "d.days)") "))"                                                                                                         \
-                                               " FROM (SELECT d.today - k AS "                                                                              \
-                                               "day FROM generate_series(0, "                                                                               \
-                                               "d.days - 1) AS k) g"                                                                                        \
-                                               " LEFT JOIN "                                                                                                \
-                                               "(SELECT " WH_LOCAL_DAY("o."                                                                                 \
-                                                                       "creat"                                                                              \
-                                                                       "ed_"                                                                                \
-                                                                       "at") " AS day, sum(" WH_PESEWAS(                                                    \
-                                                   "o.total") ") AS revenue,"                                                                               \
-                                                              " count(*) AS "                                                                               \
-                                                              "orders FROM "                                                                                \
-                                                              "orders o "                                                                                   \
-                                                              "WHERE"                                                                                       \
-                                                              " " WH_IN_RANGE(                                                                              \
-                                                                  "o.created_"                                                                              \
-                                                                  "at") " AND"                                                                              \
-                                                                        " " WH_REVENUE("o") " GROUP BY 1) s ON s.day = g.day)"
+// One row per day of the range, days without revenue included (0). A day
+// that ended at least two days ago comes from the aggregation job's rows
+// (revenue_daily, paid_orders_daily in the shop's zone) unless an order
+// change marked it since (migration 0020); other days, and days without
+// both rows, are computed from the orders (one index range each).
+// clang-format off
+#define WH_SALES_TRENDS                                                                                      \
+  "(SELECT json_build_object('range', d.days || ' days', 'daily', json_agg(json_build_object("              \
+  "'date', to_char(g.day, 'YYYY-MM-DD'), 'revenue', " WH_CEDIS("s.revenue") ", 'orders', s.orders)"          \
+  " ORDER BY g.day), 'summary', json_build_object('total_revenue', " WH_CEDIS("COALESCE(sum(s.revenue), 0)") \
+  ", 'total_orders', COALESCE(sum(s.orders), 0), 'avg_daily_revenue', "                                      \
+  WH_CEDIS("round(COALESCE(sum(s.revenue), 0) / d.days)") "))"                                               \
+  " FROM (SELECT d.today - k AS day FROM generate_series(0, d.days - 1) AS k) g"                             \
+  " CROSS JOIN LATERAL (SELECT count(*) = 2 AND g.day <= d.today - 3"                                        \
+  " AND NOT EXISTS (SELECT 1 FROM wh_analytics_dirty_days x WHERE x.day = g.day) AS stored,"                 \
+  " max(a.value) FILTER (WHERE a.metric = 'revenue_daily') AS revenue,"                                      \
+  " max(a.value) FILTER (WHERE a.metric = 'paid_orders_daily') AS orders"                                    \
+  " FROM analytics a WHERE a.date = g.day AND a.metric IN ('revenue_daily', 'paid_orders_daily')"            \
+  " AND a.metadata->>'tz' = d.tz) r"                                                                         \
+  " CROSS JOIN LATERAL (SELECT " WH_PESEWAS("COALESCE(sum(o.total), 0)") " AS revenue, count(*) AS orders"   \
+  " FROM orders o WHERE NOT r.stored AND o.created_at >= " WH_START("g.day")                                 \
+  " AND o.created_at < " WH_START("g.day + 1") " AND " WH_REVENUE("o") ") l"                                 \
+  " CROSS JOIN LATERAL (SELECT CASE WHEN r.stored THEN " WH_PESEWAS("r.revenue") " ELSE l.revenue END"       \
+  " AS revenue, CASE WHEN r.stored THEN r.orders::bigint ELSE l.orders END AS orders) s)"
+// clang-format on
 
 // The items of the range's revenue orders, joined to their product and
 // category of now.

@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "commerce/commerce_fixture.h"
+#include "jobs/jobs.h"
+#include "jobs/scheduler_instance.h"
 #include "support/notification_socket.h"
 
 namespace wh::test {
@@ -74,6 +76,34 @@ class DashboardApi : public CommerceApi {
   }
 
   static long long sql_number(const std::string& select) { return qn(select); }
+
+  // "date=pesewas/orders,..." of the sales trends of the last `days` days,
+  // as answered and as computed from the orders.
+  static std::string trends(int days) {
+    auto d = data(get("sales-trends?range=" + std::to_string(days)));
+    std::string got;
+    for (const auto& day : d.at("daily").as_array()) {
+      got += (got.empty() ? "" : ",") + str(day.at("date")) + "=" + std::to_string(pesewas(day.at("revenue"))) + "/" +
+             std::to_string(integer(day.at("orders")));
+    }
+    return got;
+  }
+  static std::string trends_from_orders(int days) {
+    return q(
+        "SELECT string_agg(to_char(g.day, 'YYYY-MM-DD') || '=' || COALESCE(x.p, 0) || '/' || COALESCE(x.n, 0), ','"
+        " ORDER BY g.day) FROM generate_series(" WH_TODAY " - " +
+        std::to_string(days - 1) + ", " WH_TODAY
+                                   ", interval '1 day') AS g(day)"
+                                   " LEFT JOIN (SELECT " WH_LOCAL_DAY(
+                                       "created_at") " AS day, sum(total * 100)::bigint AS p, count(*) AS n"
+                                                     " FROM orders WHERE " WH_PAID
+                                                     " GROUP BY 1) x ON x.day = g.day::date");
+  }
+  // One run of the analytics aggregation job on the server's database.
+  static long long aggregate() {
+    SchedulerInstance jobs(test_config(server_->db_name()));
+    return jobs.run_job(jobs::configured(jobs::analytics_aggregation_job(), jobs.services.config)).rows;
+  }
 };
 
 TEST_F(DashboardApi, OnlyAdminsMayReadIt) {
@@ -148,26 +178,62 @@ TEST_F(DashboardApi, SalesTrendsHaveEveryDayIncludingEmptyOnes) {
   auto d = data(get("sales-trends?range=30"));
   ASSERT_TRUE(d.is_object());
   EXPECT_EQ(d.at("range"), "30 days");
-  std::string got;
   long long total = 0, orders = 0;
   for (const auto& day : d.at("daily").as_array()) {
-    got += (got.empty() ? "" : ",") + str(day.at("date")) + "=" + std::to_string(pesewas(day.at("revenue"))) + "/" +
-           std::to_string(integer(day.at("orders")));
     total += pesewas(day.at("revenue"));
     orders += integer(day.at("orders"));
   }
-  std::string expected = q(
-      "SELECT string_agg(to_char(g.day, 'YYYY-MM-DD') || '=' || COALESCE(x.p, 0) || '/' || COALESCE(x.n, 0), ','"
-      " ORDER BY g.day) FROM generate_series(" WH_TODAY " - 29, " WH_TODAY ", interval '1 day') AS g(day)"
-      " LEFT JOIN (SELECT " WH_LOCAL_DAY("created_at") " AS day, sum(total * 100)::bigint AS p, count(*) AS n"
-      " FROM orders WHERE " WH_PAID " GROUP BY 1) x ON x.day = g.day::date");
-  EXPECT_EQ(got, expected);
+  const std::string got = trends(30);
+  EXPECT_EQ(got, trends_from_orders(30));
   std::string empty_day = q("SELECT to_char(" WH_TODAY " - 3, 'YYYY-MM-DD')");
   EXPECT_NE(got.find(empty_day + "=0/0"), std::string::npos) << got;
   EXPECT_GT(total, 0) << "the seeded orders fill the range";
   EXPECT_EQ(pesewas(d.at("summary").at("total_revenue")), total);
   EXPECT_EQ(integer(d.at("summary").at("total_orders")), orders);
   EXPECT_EQ(pesewas(d.at("summary").at("avg_daily_revenue")), std::llround(static_cast<double>(total) / 30));
+}
+
+// Days that ended two days ago or more come from the aggregation job's
+// rows, unless an order change (by anyone) marked the day since the job
+// wrote them; the figures equal the orders' at every step.
+TEST_F(DashboardApi, SalesTrendsReadTheJobsDailyRowsButNeverStaleOnes) {
+  EXPECT_GT(aggregate(), 0);
+  EXPECT_EQ(qn("SELECT count(*) FROM wh_analytics_dirty_days WHERE day <= " WH_TODAY " - 3"), 0);
+  EXPECT_EQ(qn("SELECT count(*) FROM analytics WHERE metadata->>'tz' = 'Africa/Accra' AND metric IN"
+               " ('revenue_daily', 'paid_orders_daily') AND date BETWEEN " WH_TODAY " - 89 AND " WH_TODAY " - 3"),
+            2 * 87);
+  settle();
+  EXPECT_EQ(trends(90), trends_from_orders(90));
+
+  // The rows are what is read: a row changed behind the job's back shows.
+  const std::string day = q("SELECT " WH_LOCAL_DAY("created_at") " FROM orders WHERE " WH_PAID " AND " WH_LOCAL_DAY(
+      "created_at") " BETWEEN " WH_TODAY " - 60 AND " WH_TODAY " - 5 ORDER BY created_at DESC LIMIT 1");
+  ASSERT_FALSE(day.empty()) << "no paid order between 60 and 5 days ago";
+  q("UPDATE analytics SET value = value + 1000 WHERE date = '" + day + "' AND metric = 'revenue_daily'");
+  settle();
+  const std::string tampered = trends(90);
+  EXPECT_NE(tampered.find(day + "="), std::string::npos);
+  EXPECT_NE(tampered, trends_from_orders(90)) << "the row was not read";
+
+  // An order of that day cancelled with plain SQL marks the day: it is
+  // computed from the orders until the job rewrites its rows.
+  q("UPDATE orders SET status = 'cancelled' WHERE id = (SELECT id FROM orders WHERE " WH_PAID
+    " AND " WH_LOCAL_DAY("created_at") " = '" +
+    day + "' ORDER BY id LIMIT 1)");
+  EXPECT_GT(qn("SELECT count(*) FROM wh_analytics_dirty_days WHERE day = '" + day + "'"), 0);
+  settle();
+  EXPECT_EQ(trends(90), trends_from_orders(90));
+  EXPECT_GT(aggregate(), 0) << "the day's rows are rewritten";
+  EXPECT_EQ(qn("SELECT count(*) FROM wh_analytics_dirty_days WHERE day <= " WH_TODAY " - 3"), 0);
+  EXPECT_EQ(aggregate(), 0) << "a second run changes nothing";
+  settle();
+  EXPECT_EQ(trends(90), trends_from_orders(90));
+
+  // Rows written for another time zone are not read.
+  q("UPDATE analytics SET metadata = '{\"tz\": \"Asia/Tokyo\"}', value = value + 5 WHERE date = '" + day + "'");
+  settle();
+  EXPECT_EQ(trends(90), trends_from_orders(90));
+  EXPECT_GT(aggregate(), 0) << "rewritten in the shop's zone";
 }
 
 TEST_F(DashboardApi, ProductsStatusesStockAndCustomersMatchSql) {

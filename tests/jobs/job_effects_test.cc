@@ -127,36 +127,66 @@ TEST_F(JobEffectsTest, CartCleanupDeletesGuestCartsIdleForAWeek) {
   EXPECT_EQ(qn("SELECT count(*) FROM carts"), user_carts) << "signed-in shoppers' carts are kept";
 }
 
+// The rows are the shop's days (here UTC+14, so a day is not the UTC date),
+// from 3 to 94 days ago, and the marked days of migration 0020.
 TEST_F(JobEffectsTest, AnalyticsAggregationRunTwiceGivesTheSameRows) {
-  // The old job's row for yesterday, with a wrong value: the upsert fixes it
-  // in place.
-  q("DELETE FROM analytics;"
+  app_.services.config.shop_time_zone = "Pacific/Kiritimati";
+#define TZ "'Pacific/Kiritimati'"
+#define TODAY "(now() AT TIME ZONE " TZ ")::date"
+#define START(day) "((" day ")::timestamp AT TIME ZONE " TZ " AT TIME ZONE 'UTC')"
+  // The old job's row (UTC, no metadata), with a wrong value: the upsert
+  // fixes it in place.
+  q("DELETE FROM analytics; DELETE FROM wh_analytics_dirty_days;"
     "INSERT INTO analytics (id, date, metric, value, created_at) VALUES"
-    " ('old-row', " NOW "::date - 1, 'revenue_daily', 999999, " NOW ")");
-  // A paid and a cancelled order yesterday.
-  q("UPDATE orders SET created_at = " NOW
-    "::date - 1 + interval '10 hours', status = 'processing',"
+    " ('old-row', " TODAY " - 4, 'revenue_daily', 999999, " NOW ")");
+  // A paid and a cancelled order four days ago, in the shop's zone; a
+  // customer registered then; an order of 200 days ago (outside the window)
+  // changed, so its day is marked.
+  q("UPDATE orders SET created_at = " START(TODAY " - 4") " + interval '1 hour', status = 'processing',"
     " payment_status = 'paid' WHERE id = (SELECT id FROM orders ORDER BY id LIMIT 1);"
-    "UPDATE orders SET created_at = " NOW
-    "::date - 1 + interval '11 hours', status = 'cancelled'"
-    " WHERE id = (SELECT id FROM orders ORDER BY id OFFSET 1 LIMIT 1)");
+    "UPDATE orders SET created_at = " START(TODAY " - 4") " + interval '2 hours', status = 'cancelled'"
+    " WHERE id = (SELECT id FROM orders ORDER BY id OFFSET 1 LIMIT 1);"
+    "UPDATE users SET created_at = " START(TODAY " - 4") " + interval '3 hours'"
+    " WHERE id = (SELECT id FROM users WHERE role = 'customer' ORDER BY id LIMIT 1);"
+    "UPDATE orders SET created_at = " START(TODAY " - 200") " + interval '5 hours', payment_status = 'paid',"
+    " status = 'delivered'"
+    " WHERE id = (SELECT id FROM orders ORDER BY id OFFSET 2 LIMIT 1)");
+  ASSERT_GT(qn("SELECT count(*) FROM wh_analytics_dirty_days WHERE day = " TODAY " - 200"), 0);
   const std::string dump =
-      "SELECT string_agg(id || ' ' || date || ' ' || metric || ' ' || value, ',' ORDER BY date,"
+      "SELECT string_agg(id || ' ' || date || ' ' || metric || ' ' || value || ' ' || metadata, ',' ORDER BY date,"
       " metric) FROM analytics";
   auto first = run(jobs::analytics_aggregation_job());
-  EXPECT_EQ(first.rows, 9) << "three days, three metrics";
+  EXPECT_GE(first.rows, 92 * 4) << "92 days, four metrics, and the marked days";
   const std::string rows = q(dump);
   auto second = run(jobs::analytics_aggregation_job());
   EXPECT_EQ(second.rows, 0) << "nothing changed";
   EXPECT_EQ(q(dump), rows);
-  EXPECT_EQ(q("SELECT id FROM analytics WHERE date = " NOW "::date - 1 AND metric = 'revenue_daily'"), "old-row");
-  EXPECT_EQ(q("SELECT value::numeric FROM analytics WHERE date = " NOW "::date - 1 AND metric = 'revenue_daily'"),
-            q("SELECT COALESCE(sum(total), 0)::numeric(15,2) FROM orders WHERE created_at >= " NOW
-              "::date - 1 AND created_at < " NOW "::date AND payment_status = 'paid' AND status <> 'cancelled'"));
-  EXPECT_EQ(q("SELECT value::int FROM analytics WHERE date = " NOW "::date - 1 AND metric = 'orders_daily'"),
-            q("SELECT count(*) FROM orders WHERE created_at >= " NOW "::date - 1 AND created_at < " NOW
-              "::date AND status <> 'cancelled'"));
-  EXPECT_EQ(q("SELECT count(*) FROM analytics WHERE date >= " NOW "::date"), "0") << "today is not complete";
+  EXPECT_EQ(qn("SELECT count(*) FROM wh_analytics_dirty_days WHERE day <= " TODAY " - 3"), 0) << "marks cleared";
+  EXPECT_EQ(
+      q("SELECT min(date) = " TODAY " - 94 AND max(date) = " TODAY " - 3 FROM analytics WHERE date > " TODAY " - 150"),
+      "t");
+  EXPECT_EQ(q("SELECT id || ' ' || metadata FROM analytics WHERE date = " TODAY " - 4 AND metric = 'revenue_daily'"),
+            "old-row {\"tz\": \"Pacific/Kiritimati\"}");
+  // Every row equals the orders and users of its day, to the pesewa.
+  EXPECT_EQ(
+      q("SELECT count(*) FROM analytics a, LATERAL (SELECT"
+        " COALESCE(sum(total) FILTER (WHERE payment_status = 'paid'), 0) AS revenue, count(*) AS orders,"
+        " count(*) FILTER (WHERE payment_status = 'paid') AS paid FROM orders"
+        " WHERE created_at >= " START("a.date") " AND created_at < " START(
+            "a.date + 1") " AND status <> "
+                          "'cancelled') o, LATERAL (SELECT count(*) AS customers FROM users WHERE role = 'customer'"
+                          " AND created_at >= " START("a.date") " AND created_at < " START(
+                              "a.date + 1") ") u"
+                                            " WHERE a.value <> CASE a.metric WHEN 'revenue_daily' THEN o.revenue WHEN "
+                                            "'orders_daily' THEN o.orders"
+                                            " WHEN 'paid_orders_daily' THEN o.paid ELSE u.customers END"),
+      "0");
+  EXPECT_EQ(q("SELECT value FROM analytics WHERE date = " TODAY " - 200 AND metric = 'paid_orders_daily'"), "1.00");
+  EXPECT_EQ(q("SELECT value FROM analytics WHERE date = " TODAY " - 4 AND metric = 'new_customers_daily'"), "1.00");
+  EXPECT_EQ(qn("SELECT count(*) FROM analytics WHERE date > " TODAY " - 3"), 0) << "recent days are not complete";
+#undef START
+#undef TODAY
+#undef TZ
 }
 
 TEST_F(JobEffectsTest, LowStockAlertFiresOncePerCrossing) {
