@@ -14,13 +14,6 @@ bool plausible_session_id(std::string_view id) {
   return true;
 }
 
-std::string new_uuid() {
-  std::string h = random_hex(16);
-  h[12] = '4';
-  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
-}
-
 CartKey cart_key(web::Context& ctx) {
   CartKey key;
   if (ctx.auth.principal) key.user_id = ctx.auth.principal->id;

@@ -32,7 +32,4 @@ bool plausible_session_id(std::string_view id);
 // guest session was issued. Call after authentication.
 CartKey cart_key(web::Context& ctx);
 
-// A random version-4 uuid, lower case.
-std::string new_uuid();
-
 }  // namespace wh::commerce

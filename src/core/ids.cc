@@ -54,4 +54,11 @@ std::string random_hex(std::size_t bytes) {
   return to_hex(raw);
 }
 
+std::string new_uuid() {
+  std::string h = random_hex(16);
+  h[12] = '4';
+  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
 }  // namespace wh

@@ -21,4 +21,8 @@ std::string cuid_from(std::uint64_t ms, std::uint64_t counter, std::uint64_t ran
 // Lower-case hex of `bytes` cryptographically random bytes.
 std::string random_hex(std::size_t bytes);
 
+// A random version-4 uuid, lower case (guest cart sessions, payment
+// references, ImageKit upload tokens).
+std::string new_uuid();
+
 }  // namespace wh

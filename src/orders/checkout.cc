@@ -127,7 +127,7 @@ Ids new_ids() {
   for (auto& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   ids.order_number = std::string("ORD-") + date + "-" + hex;
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  ids.reference = "ref_" + std::to_string(ms) + "_" + commerce::new_uuid().substr(0, 9);
+  ids.reference = "ref_" + std::to_string(ms) + "_" + new_uuid().substr(0, 9);
   return ids;
 }
 

@@ -1,4 +1,5 @@
 #include "commerce/cart_key.h"
+#include "core/ids.h"
 
 #include <gtest/gtest.h>
 
