@@ -1,19 +1,124 @@
 #include "core/log.h"
 
-#include "core/time.h"
-
-#include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <boost/json/serialize.hpp>
+#include <cerrno>
 #include <chrono>
-#include <ctime>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/time.h"
 
 namespace wh::log {
 namespace {
 
-std::shared_ptr<spdlog::logger>& logger() {
+// The server's writer (init(true)): lines are appended to one buffer and a
+// single thread writes them to stdout in batches, one write() per batch, at
+// least every kFlushInterval and at once after a warning or an error. A
+// request thread never blocks on the terminal and wakes no thread per line:
+// the asynchronous spdlog logger used before signalled a condition variable
+// and flushed stdout for every line, a futex wake-up, a context switch and a
+// write() per request with the access log on (the largest items of the
+// /healthz profile at 1,000 connections, bench/RESULTS.md). When stdout
+// blocks and kMaxPending bytes wait, further lines are dropped and counted,
+// as the old logger's overrun did, and the count is logged once writing
+// resumes.
+constexpr auto kFlushInterval = std::chrono::milliseconds(100);
+constexpr std::size_t kMaxPending = 8 * 1024 * 1024;
+
+// Made once by init(true) and never destroyed: lines logged while the
+// process exits still have somewhere to go (serve() flushes before it
+// returns).
+class BatchWriter {
+ public:
+  BatchWriter() : thread_([this] { run(); }) { thread_.detach(); }
+  BatchWriter(const BatchWriter&) = delete;
+  BatchWriter& operator=(const BatchWriter&) = delete;
+
+  void append(const std::string& line, bool urgent) {
+    {
+      std::lock_guard lock(mu_);
+      if (pending_.size() + line.size() + 1 > kMaxPending) {
+        ++dropped_;
+        return;
+      }
+      pending_ += line;
+      pending_ += '\n';
+      ++appended_;
+      if (!urgent || urgent_) return;
+      urgent_ = true;
+    }
+    wake_.notify_one();
+  }
+
+  // Returns once every line appended before the call is written.
+  void flush() {
+    std::unique_lock lock(mu_);
+    const std::uint64_t target = appended_;
+    urgent_ = true;
+    wake_.notify_one();
+    written_cv_.wait(lock, [&] { return written_ >= target; });
+  }
+
+ private:
+  void run() {
+    std::string batch;
+    std::unique_lock lock(mu_);
+    for (;;) {
+      wake_.wait_for(lock, kFlushInterval, [&] { return urgent_; });
+      batch.swap(pending_);
+      const std::uint64_t upto = appended_;
+      const std::uint64_t dropped = std::exchange(dropped_, 0);
+      urgent_ = false;
+      lock.unlock();
+      if (dropped > 0) {
+        batch += R"({"ts":")" + iso_now() +
+                 R"(","level":"warn","msg":"log lines dropped: stdout was blocked","dropped":)" +
+                 std::to_string(dropped) + "}\n";
+      }
+      write_all(batch);
+      batch.clear();
+      lock.lock();
+      written_ = upto;
+      written_cv_.notify_all();
+    }
+  }
+
+  static void write_all(const std::string& bytes) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(STDOUT_FILENO, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;  // stdout is gone: nothing else to do with the lines
+      done += static_cast<std::size_t>(n);
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::condition_variable written_cv_;
+  std::string pending_;
+  std::uint64_t appended_ = 0;
+  std::uint64_t written_ = 0;
+  std::uint64_t dropped_ = 0;
+  bool urgent_ = false;
+  std::thread thread_;
+};
+
+BatchWriter*& batch_writer() {
+  static BatchWriter* w = nullptr;
+  return w;
+}
+
+// Commands and in-process test servers: written at once, in the caller.
+std::shared_ptr<spdlog::logger>& sync_logger() {
   static std::shared_ptr<spdlog::logger> l = spdlog::stdout_logger_mt("wh-sync");
   return l;
 }
@@ -25,18 +130,19 @@ void write(spdlog::level::level_enum lvl, const char* name, std::string_view msg
   line["level"] = name;
   line["msg"] = msg;
   for (auto& kv : fields) line[kv.key()] = std::move(kv.value());
-  logger()->log(lvl, "{}", boost::json::serialize(line));
+  if (BatchWriter* w = batch_writer()) {
+    w->append(boost::json::serialize(line), lvl >= spdlog::level::warn);
+  } else {
+    sync_logger()->log(lvl, "{}", boost::json::serialize(line));
+  }
 }
 
 }  // namespace
 
 void init(bool async) {
-  if (async) {
-    spdlog::init_thread_pool(8192, 1);
-    logger() = spdlog::create_async_nb<spdlog::sinks::stdout_sink_mt>("wh");
-  }
-  logger()->set_pattern("%v");
-  logger()->flush_on(spdlog::level::warn);
+  if (async && batch_writer() == nullptr) batch_writer() = new BatchWriter();  // never deleted (above)
+  sync_logger()->set_pattern("%v");
+  sync_logger()->flush_on(spdlog::level::warn);
 }
 
 void info(std::string_view msg, boost::json::object fields) {
@@ -48,6 +154,9 @@ void warn(std::string_view msg, boost::json::object fields) {
 void error(std::string_view msg, boost::json::object fields) {
   write(spdlog::level::err, "error", msg, std::move(fields));
 }
-void flush() { logger()->flush(); }
+void flush() {
+  if (BatchWriter* w = batch_writer()) w->flush();
+  sync_logger()->flush();
+}
 
 }  // namespace wh::log

@@ -1,5 +1,7 @@
-// Structured logging: one JSON object per line on stdout, written by an
-// asynchronous spdlog sink so request threads never block on the terminal.
+// Structured logging: one JSON object per line on stdout. In the server
+// (init(true)) lines are written in batches by one writer thread, so
+// request threads never block on the terminal nor wake a thread per line
+// (log.cc); commands and in-process test servers write each line at once.
 #pragma once
 #include <boost/json/object.hpp>
 #include <string_view>
