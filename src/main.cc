@@ -11,6 +11,7 @@
 #include "db/seed.h"
 #include "server/app.h"
 #include "server/audit_command.h"
+#include "server/db_transport.h"
 #include "server/route_table.h"
 #include "server/routes.h"
 #include "web/router.h"
@@ -59,8 +60,7 @@ std::string require_database_url(const wh::Config& config) {
 
 int run_migrate(const wh::Config& config) {
   // Migrations need a session (advisory lock, DDL): prefer the direct URL.
-  const char* direct = std::getenv("DIRECT_URL");
-  std::string url = (direct && *direct) ? direct : require_database_url(config);
+  std::string url = !config.direct_url.empty() ? config.direct_url : require_database_url(config);
   auto report = wh::db::migrate(url);
   for (const auto& n : report.adopted) {
     std::printf("migrate: adopted %s (existing WigHaven schema made by %s)\n", n.c_str(), report.adopted_from.c_str());
@@ -138,11 +138,16 @@ int main(int argc, char** argv) {
       if (!problems.empty()) return 1;
       return wh::server::serve(config);
     }
+    if (cmd != "migrate" && cmd != "audit" && cmd != "seed") {
+      std::fprintf(stderr, "wighaven: unknown command '%s'\n%s", cmd.c_str(), kUsage);
+      return 2;
+    }
+    // The commands reach the database the way the server does (DATABASE_TRANSPORT).
+    wh::server::DbTransport transport(config);
+    config = transport.route(std::move(config));
     if (cmd == "migrate") return run_migrate(config);
     if (cmd == "audit") return wh::server::run_audit_command(config, std::vector<std::string>(argv + 2, argv + argc));
-    if (cmd == "seed") return run_seed(config, argc, argv);
-    std::fprintf(stderr, "wighaven: unknown command '%s'\n%s", cmd.c_str(), kUsage);
-    return 2;
+    return run_seed(config, argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wighaven: %s\n", e.what());
     return 1;

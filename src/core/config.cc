@@ -167,6 +167,31 @@ void read_mail(Config& c) {
   c.mail_claim_timeout = env_ms("MAIL_CLAIM_TIMEOUT_MS", c.mail_claim_timeout, 100, kDay);
 }
 
+// ImageKit: keys, the CDN endpoint and the two API base URLs (tests point
+// them at loopback).
+void read_imagekit(Config& c) {
+  auto url = [](const char* name, std::string fallback) {
+    std::string u = env_str(name, std::move(fallback));
+    while (!u.empty() && u.back() == '/') u.pop_back();
+    if (!u.empty() && u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
+      throw std::runtime_error(std::string(name) + " must be an http(s) URL");
+    }
+    return u;
+  };
+  c.imagekit_private_key = env_str("IMAGEKIT_PRIVATE_KEY", "");
+  c.imagekit_public_key = env_str("IMAGEKIT_PUBLIC_KEY", "");
+  c.imagekit_url_endpoint = url("IMAGEKIT_URL_ENDPOINT", "");
+  c.imagekit_upload_base_url = url("IMAGEKIT_UPLOAD_BASE_URL", c.imagekit_upload_base_url);
+  c.imagekit_api_base_url = url("IMAGEKIT_API_BASE_URL", c.imagekit_api_base_url);
+  if (c.imagekit_upload_base_url.empty() || c.imagekit_api_base_url.empty()) {
+    throw std::runtime_error("IMAGEKIT_UPLOAD_BASE_URL and IMAGEKIT_API_BASE_URL must be http(s) URLs");
+  }
+  c.imagekit_timeout = env_ms("IMAGEKIT_TIMEOUT_MS", c.imagekit_timeout, 100, 600000);
+  // ImageKit refuses an expiry an hour or more ahead; leave room for clock skew.
+  c.imagekit_upload_auth_ttl =
+      std::chrono::seconds(env_int("IMAGEKIT_UPLOAD_AUTH_TTL_S", c.imagekit_upload_auth_ttl.count(), 60, 3000));
+}
+
 }  // namespace
 
 Config Config::from_env() {
@@ -220,6 +245,15 @@ Config Config::from_env() {
   c.db_statement_timeout = std::chrono::milliseconds(env_int("DB_STATEMENT_TIMEOUT_MS", 5000, 0, 3600000));
   c.db_prepared_statements = env_bool("DB_PREPARED_STATEMENTS", c.db_prepared_statements);
   c.db_connect_retries = static_cast<int>(env_int("DB_CONNECT_RETRIES", 4, 0, 20));
+  c.database_transport = env_str("DATABASE_TRANSPORT", c.database_transport);
+  if (c.database_transport != "tcp" && c.database_transport != "websocket") {
+    throw std::runtime_error("DATABASE_TRANSPORT must be tcp or websocket");
+  }
+  c.database_ws_url = env_str("DATABASE_WS_URL", "");
+  if (!c.database_ws_url.empty() && c.database_ws_url.rfind("wss://", 0) != 0) {
+    throw std::runtime_error("DATABASE_WS_URL must be a wss:// URL");
+  }
+  c.database_ws_ca_file = env_str("DATABASE_WS_CA_FILE", "");
 
   c.jwt_secret = env_str("JWT_SECRET", "");
   c.access_token_ttl = env_duration("JWT_EXPIRES_IN", c.access_token_ttl);
@@ -257,6 +291,7 @@ Config Config::from_env() {
   read_purge(c);
   read_jobs(c);
   read_payments(c);
+  read_imagekit(c);
   return c;
 }
 

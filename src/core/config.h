@@ -47,6 +47,13 @@ struct Config {
   std::chrono::milliseconds db_statement_timeout{5000};  // DB_STATEMENT_TIMEOUT_MS; 0 = off
   int db_connect_retries = 4;                            // DB_CONNECT_RETRIES: Neon cold starts.
   bool db_prepared_statements = true;                    // DB_PREPARED_STATEMENTS: see db/connection.h
+  // How libpq reaches the database (http/pg_ws_bridge.h, docs/deploy.md):
+  // "tcp", or "websocket" (through wss://<DATABASE_URL host>/v2 on 443, for
+  // hosts that may only connect out on 80/443/8080). Applies to every
+  // connection: the pool, the change listener (DIRECT_URL), the commands.
+  std::string database_transport = "tcp";  // DATABASE_TRANSPORT: tcp | websocket
+  std::string database_ws_url;             // DATABASE_WS_URL: wss:// proxy instead (address=host:port is added)
+  std::string database_ws_ca_file;         // DATABASE_WS_CA_FILE: extra trusted CAs (PEM), besides the system's
 
   // Auth
   std::string jwt_secret;                                // JWT_SECRET (>= 32 characters, as the old backend required)
@@ -150,9 +157,20 @@ struct Config {
   std::chrono::seconds checkout_dedupe_window{10};            // CHECKOUT_DEDUPE_WINDOW_S: same cart+body = same order
   std::chrono::seconds idempotency_key_ttl{86400};            // IDEMPOTENCY_KEY_TTL_S: an Idempotency-Key is kept
 
+  // ImageKit (media/imagekit_client.h, media/image_urls.h). Without the
+  // private key, uploads and media moves answer 503.
+  std::string imagekit_private_key;   // IMAGEKIT_PRIVATE_KEY: HTTP Basic user; signs client uploads (never logged)
+  std::string imagekit_public_key;    // IMAGEKIT_PUBLIC_KEY: sent to browsers for direct uploads
+  std::string imagekit_url_endpoint;  // IMAGEKIT_URL_ENDPOINT: https://ik.imagekit.io/<id> (no trailing slash)
+  std::string imagekit_upload_base_url = "https://upload.imagekit.io";  // IMAGEKIT_UPLOAD_BASE_URL
+  std::string imagekit_api_base_url = "https://api.imagekit.io";        // IMAGEKIT_API_BASE_URL
+  std::chrono::milliseconds imagekit_timeout{30000};    // IMAGEKIT_TIMEOUT_MS: one call (a 5 MB upload included)
+  std::chrono::seconds imagekit_upload_auth_ttl{1800};  // IMAGEKIT_UPLOAD_AUTH_TTL_S: direct-upload signature life
+
   // Reads the environment; throws std::runtime_error naming the bad variable.
   static Config from_env();
   bool production() const { return node_env == "production"; }
+  bool database_over_websocket() const { return database_transport == "websocket"; }
   // What `serve` must refuse to run with: in production, a client address
   // that cannot be trusted (per-IP limits and the block list would see the
   // platform's proxy, or a spoofed header) and switched-off rate limits.

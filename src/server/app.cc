@@ -15,6 +15,7 @@
 #include "http/server.h"
 #include "metrics/hit_rate_monitor.h"
 #include "security/http_policy.h"
+#include "server/db_transport.h"
 #include "server/routes.h"
 #include "server/state_sync.h"
 #include "web/pipeline.h"
@@ -28,9 +29,10 @@ constexpr auto kWorkerStopWait = std::chrono::milliseconds(3000);
 
 struct App::Impl {
   explicit Impl(Config c)
-      : threads(c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+      : transport(c),
+        threads(c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         io(threads),
-        services(std::move(c)),
+        services(transport.route(std::move(c))),
         state(services, io.get_executor()),
         pipeline(services, router),
         pool(io.get_executor(), pool_options(services.config)),
@@ -76,6 +78,9 @@ struct App::Impl {
     return o;
   }
 
+  // First: every connection (pool, listener, workers) is closed before it.
+  // The services see DATABASE_URL and DIRECT_URL as routed by it.
+  DbTransport transport;
   int threads;
   asio::io_context io;
   // Keeps io.run() alive while draining, when no socket is left to wait on.
@@ -142,6 +147,7 @@ web::Services& App::services() { return impl_->services; }
 AppState& App::state() { return impl_->state; }
 const web::Router& App::router() const { return impl_->router; }
 int App::threads() const { return impl_->threads; }
+const DbTransport& App::db_transport() const { return impl_->transport; }
 
 void App::stop() {
   if (impl_->workers.empty()) return;
@@ -178,6 +184,7 @@ int serve(const Config& config) {
   log::info("listening", {{"port", app.port()},
                           {"threads", app.threads()},
                           {"db_pool_size", config.db_pool_size},
+                          {"db_transport", config.database_transport},
                           {"open_file_limit", fds},
                           {"version", WH_VERSION}});
   app.wait_for_signal();

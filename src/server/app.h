@@ -5,6 +5,7 @@
 
 #include "core/config.h"
 #include "server/app_state.h"
+#include "server/db_transport.h"
 #include "web/router.h"
 #include "web/services.h"
 
@@ -27,6 +28,8 @@ class App {
   // The route table (registered before start()).
   const web::Router& router() const;
   int threads() const;
+  // How the database is reached (DATABASE_TRANSPORT), with its counters.
+  const DbTransport& db_transport() const;
 
  private:
   struct Impl;

@@ -31,6 +31,9 @@ const std::vector<std::string> kVars = {"HOST",
                                         "DB_CONNECT_TIMEOUT_MS",
                                         "DB_STATEMENT_TIMEOUT_MS",
                                         "DB_CONNECT_RETRIES",
+                                        "DATABASE_TRANSPORT",
+                                        "DATABASE_WS_URL",
+                                        "DATABASE_WS_CA_FILE",
                                         "JWT_SECRET",
                                         "RATE_LIMIT_IPV6_PREFIX",
                                         "RATE_LIMITS",
@@ -265,6 +268,23 @@ bool mentions(const std::vector<std::string>& problems, const std::string& needl
     if (p.find(needle) != std::string::npos) return true;
   }
   return false;
+}
+
+TEST_F(ConfigTest, DatabaseTransportDefaultsToTcpAndChecksItsValues) {
+  Config c = Config::from_env();
+  EXPECT_EQ(c.database_transport, "tcp");
+  EXPECT_FALSE(c.database_over_websocket());
+  EXPECT_EQ(c.database_ws_url, "");
+  EXPECT_EQ(c.database_ws_ca_file, "");
+  set("DATABASE_TRANSPORT", "websocket");
+  set("DATABASE_WS_URL", "wss://proxy.example.com:8080/v2");
+  set("DATABASE_WS_CA_FILE", "/etc/ssl/private-ca.pem");
+  c = Config::from_env();
+  EXPECT_TRUE(c.database_over_websocket());
+  EXPECT_EQ(c.database_ws_url, "wss://proxy.example.com:8080/v2");
+  EXPECT_EQ(c.database_ws_ca_file, "/etc/ssl/private-ca.pem");
+  expect_rejected("DATABASE_WS_URL", "ws://proxy.example.com/v2");
+  expect_rejected("DATABASE_TRANSPORT", "wss");
 }
 
 TEST(ConfigProduction, DevelopmentIsNeverRefused) {

@@ -26,6 +26,7 @@
 
 #include "core/error.h"
 #include "db/db.h"
+#include "support/coroutine_loop.h"
 #include "support/http_client.h"
 #include "support/locked_table.h"
 #include "support/test_env.h"
@@ -36,48 +37,8 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-std::string describe(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    return x.what();
-  } catch (...) {
-    return "unknown exception";
-  }
-}
-
-// An io_context that runs coroutines and collects their exceptions.
-struct Loop {
-  asio::io_context io;
-  std::mutex mu;
-  std::vector<std::exception_ptr> errors;
-
-  template <class F>
-  void spawn(F f) {
-    asio::co_spawn(io, std::move(f), [this](std::exception_ptr e) {
-      std::lock_guard lock(mu);
-      if (e) errors.push_back(e);
-    });
-  }
-  // Runs on `threads` threads until every coroutine finished (bounded so
-  // that a hang fails the test).
-  void run(std::chrono::seconds limit = 30s, int threads = 1) {
-    io.restart();
-    std::vector<std::thread> extra;
-    for (int i = 1; i < threads; ++i) extra.emplace_back([&] { io.run_for(limit); });
-    io.run_for(limit);
-    for (auto& t : extra) t.join();
-    EXPECT_TRUE(io.stopped()) << "coroutines still running after " << limit.count() << " s";
-  }
-  std::size_t error_count() {
-    std::lock_guard lock(mu);
-    return errors.size();
-  }
-  void expect_no_errors() {
-    std::lock_guard lock(mu);
-    for (const auto& e : errors) ADD_FAILURE() << "coroutine failed: " << describe(e);
-  }
-};
+using Loop = test::CoroutineLoop;
+using test::describe;
 
 PoolOptions options(const std::string& url, int size) {
   PoolOptions o;
@@ -890,7 +851,11 @@ TEST(PoolTest, ApplicationNameDefaultsAndTheUrlOverrides) {
   test::ScratchDb scratch(false);
   Loop loop;
   Pool plain(loop.io.get_executor(), options(scratch.url(), 1));
-  Pool custom(loop.io.get_executor(), options(scratch.url() + "?application_name=custom_app", 1));
+  // A URL, or the bridge's conninfo when the run goes through the WebSocket transport.
+  const std::string url = scratch.url();
+  const bool is_url = url.rfind("postgresql://", 0) == 0;
+  Pool custom(loop.io.get_executor(),
+              options(url + (is_url ? "?application_name=custom_app" : " application_name=custom_app"), 1));
   std::string a, b;
   loop.spawn([&]() -> Task<void> {
     Db db1(plain, nullptr);

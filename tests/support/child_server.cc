@@ -53,6 +53,12 @@ ChildServer::ChildServer(const std::string& db, const std::map<std::string, std:
                                           {"DEBUG_QUERY_HEADERS", "1"}, {"RATE_LIMITS", "false"},
                                           {"ACCESS_LOG", "0"},          {"CLOUDFLARE_PURGE_MODE", "off"},
                                           {"JOBS_ENABLED", "false"}};
+  Config config = test_config(db);
+  if (config.database_over_websocket()) {
+    vars["DATABASE_TRANSPORT"] = config.database_transport;
+    vars["DATABASE_WS_URL"] = config.database_ws_url;
+    vars["DATABASE_WS_CA_FILE"] = config.database_ws_ca_file;
+  }
   for (const auto& [k, v] : env) vars[k] = v;
   std::vector<std::string> strings;
   for (char** e = environ; *e != nullptr; ++e) {

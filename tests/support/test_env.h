@@ -34,8 +34,17 @@ class ScratchDb {
   std::string name_;
 };
 
+// WH_TEST_DB_TRANSPORT=websocket is set: every database connection of the
+// run goes through the WebSocket transport and one relay shared by the run
+// (support/ws_pg_relay.h): test_config() (so every RunningApp and
+// ChildServer) configures the server's own bridge, and db_url() answers the
+// conninfo of a bridge of the test process, so pools, sql() and the
+// commands a test runs use it too.
+bool db_over_websocket();
+
 // Configuration for an in-process server on a free port with query
-// headers on and the access log off.
+// headers on and the access log off (and the WebSocket transport when
+// db_over_websocket()).
 Config test_config(const std::string& db);
 
 // The real App, started on a free port, stopped at scope exit.
