@@ -39,6 +39,8 @@ std::string hmac(const EVP_MD* digest, std::string_view key, std::string_view da
 
 std::string hmac_sha256(std::string_view key, std::string_view data) { return hmac(EVP_sha256(), key, data); }
 
+std::string hmac_sha1(std::string_view key, std::string_view data) { return hmac(EVP_sha1(), key, data); }
+
 std::string hmac_sha512(std::string_view key, std::string_view data) { return hmac(EVP_sha512(), key, data); }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -11,6 +11,8 @@ std::string to_hex(std::string_view bytes);
 std::string sha256_hex(std::string_view data);
 // Raw (binary) HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256(std::string_view key, std::string_view data);
+// Raw (binary) HMAC-SHA1 of `data` under `key` (ImageKit's upload signature).
+std::string hmac_sha1(std::string_view key, std::string_view data);
 // Raw (binary) HMAC-SHA512 of `data` under `key` (Paystack's webhook signature).
 std::string hmac_sha512(std::string_view key, std::string_view data);
 // Constant-time equality of two strings (length is not secret).

@@ -9,6 +9,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include "http/client.h"
+#include "support/coroutine_loop.h"
 #include "support/fake_paystack.h"
 
 namespace wh::test {
@@ -28,10 +29,7 @@ class PaystackClientTest : public ::testing::Test {
  protected:
   template <typename T>
   T run(Task<T> task) {
-    auto f = boost::asio::co_spawn(io_, std::move(task), boost::asio::use_future);
-    io_.restart();
-    io_.run();
-    return f.get();
+    return run_task<T>(io_, std::move(task));
   }
   Config config() {
     Config c;
