@@ -61,10 +61,18 @@ struct Watermark {
 // connect: notifications may have been missed). The watermark is read first,
 // so a row committed during the load is read again by the next increment.
 Task<Watermark> load_all_revoked(db::Connection& c, AppState& s) {
-  auto w = co_await c.exec("SELECT to_char(max(created_at), 'YYYY-MM-DD HH24:MI:SS.US') FROM blacklisted_tokens", {},
-                           kStatementTimeout);
+  // The last row in (created_at, id) order: the next increment reads only
+  // rows after it (with the id too, the rows of the last instant are not
+  // all read again).
+  auto w = co_await c.exec(
+      "SELECT to_char(created_at, 'YYYY-MM-DD HH24:MI:SS.US'), id FROM blacklisted_tokens"
+      " ORDER BY created_at DESC, id DESC LIMIT 1",
+      {}, kStatementTimeout);
   Watermark mark;
-  if (!w.empty() && !w.is_null(0, 0)) mark.created_at = std::string(w.get(0, 0));
+  if (!w.empty()) {
+    mark.created_at = std::string(w.get(0, 0));
+    mark.id = std::string(w.get(0, 1));
+  }
   auto r = co_await c.exec(
       "SELECT wh_token_hash(token), floor(extract(epoch FROM expires_at))::bigint FROM blacklisted_tokens"
       " WHERE expires_at > " WH_NOW_UTC " AND wh_token_is_access(token)",
