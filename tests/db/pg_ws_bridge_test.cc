@@ -49,6 +49,14 @@ struct Loop : test::CoroutineLoop {
   }
 };
 
+// The database over plain TCP, whatever the run's transport (db_url()
+// answers the test process's own bridge when the whole run goes through
+// one): these tests put their own bridge in front of it.
+std::string pg_port() { return std::getenv("WH_TEST_PG_PORT"); }
+std::string direct_url(const test::ScratchDb& db) {
+  return "postgresql://postgres@127.0.0.1:" + pg_port() + "/" + db.name();
+}
+
 PgWebSocketOptions through(const test::WsPgRelay& relay) {
   PgWebSocketOptions o;
   o.ws_url_override = relay.url();
@@ -109,8 +117,6 @@ std::string connect_error(const std::string& conninfo, Clock::duration* took) {
   *took = Clock::now() - t0;
   return error;
 }
-
-std::string pg_port() { return std::getenv("WH_TEST_PG_PORT"); }
 
 // --- conninfo rewriting ------------------------------------------------------
 
@@ -215,7 +221,7 @@ TEST(PgWebSocketBridgeTest, PoolRunsQueriesAndPipelines) {
   test::WsPgRelay relay;
   PgWebSocketBridge bridge(through(relay));
   Loop loop;
-  Pool pool(loop.io.get_executor(), pool_options(bridge.local_conninfo(scratch.url()), 2));
+  Pool pool(loop.io.get_executor(), pool_options(bridge.local_conninfo(direct_url(scratch)), 2));
   std::string sum;
   std::vector<std::string> values;
   std::size_t big_bytes = 0;
@@ -250,7 +256,7 @@ TEST(PgWebSocketBridgeTest, ListenNotifyArrivesThroughTheTunnel) {
   test::ScratchDb scratch(false);
   test::WsPgRelay relay;
   PgWebSocketBridge bridge(through(relay));
-  std::string conninfo = bridge.local_conninfo(scratch.url());
+  std::string conninfo = bridge.local_conninfo(direct_url(scratch));
   Loop loop;
   std::vector<std::string> got;
   loop.spawn([&]() -> Task<void> {
@@ -270,7 +276,7 @@ TEST(PgWebSocketBridgeTest, KeepAlivePingsHoldAnIdleTunnelOpen) {
   auto o = through(relay);
   o.idle_timeout = 300ms;  // pinged after 150 ms of silence, dropped after 300 ms without an answer
   PgWebSocketBridge bridge(o);
-  std::string conninfo = bridge.local_conninfo(scratch.url());
+  std::string conninfo = bridge.local_conninfo(direct_url(scratch));
   Loop loop;
   std::string answer;
   loop.spawn([&]() -> Task<void> {
@@ -292,7 +298,7 @@ TEST(PgWebSocketBridgeTest, ARelayDroppingMidQueryFailsItPromptlyAndTheNextQuery
   test::WsPgRelay relay;
   PgWebSocketBridge bridge(through(relay));
   Loop loop;
-  Pool pool(loop.io.get_executor(), pool_options(bridge.local_conninfo(scratch.url()), 1));
+  Pool pool(loop.io.get_executor(), pool_options(bridge.local_conninfo(direct_url(scratch)), 1));
   bool lost = false;
   Clock::duration failed_after{};
   std::string after;
@@ -334,7 +340,7 @@ TEST(PgWebSocketBridgeTest, ASlowRelayStillGivesCorrectAnswers) {
   test::WsPgRelay relay(slow);
   PgWebSocketBridge bridge(through(relay));
   Loop loop;
-  Pool pool(loop.io.get_executor(), pool_options(bridge.local_conninfo(scratch.url()), 2));
+  Pool pool(loop.io.get_executor(), pool_options(bridge.local_conninfo(direct_url(scratch)), 2));
   std::vector<std::string> values;
   Clock::duration one_query{};
   loop.spawn([&]() -> Task<void> {
@@ -363,7 +369,7 @@ TEST(PgWebSocketBridgeTest, AnUntrustedCertificateFailsQuicklyAndSaysWhy) {
   o.ca_file = other_ca.path();
   PgWebSocketBridge bridge(o);
   Clock::duration took{};
-  std::string error = connect_error(bridge.local_conninfo(scratch.url()), &took);
+  std::string error = connect_error(bridge.local_conninfo(direct_url(scratch)), &took);
   EXPECT_NE(error.find("TLS handshake"), std::string::npos) << error;
   EXPECT_NE(error.find("certificate verify failed"), std::string::npos) << error;
   EXPECT_LT(took, 2s);
@@ -378,7 +384,7 @@ TEST(PgWebSocketBridgeTest, AHostNameTheCertificateDoesNotNameFails) {
   test::WsPgRelay relay(elsewhere);
   PgWebSocketBridge bridge(through(relay));  // dials 127.0.0.1, the certificate names db.example.test
   Clock::duration took{};
-  std::string error = connect_error(bridge.local_conninfo(scratch.url()), &took);
+  std::string error = connect_error(bridge.local_conninfo(direct_url(scratch)), &took);
   EXPECT_NE(error.find("TLS handshake"), std::string::npos) << error;
   EXPECT_LT(took, 2s);
   EXPECT_EQ(relay.sessions(), 0);
@@ -437,8 +443,8 @@ TEST(PgWebSocketAppTest, MigrateRunsThroughTheBridge) {
   test::ScratchDb scratch;  // migrated already: nothing to apply
   test::WsPgRelay relay;
   std::string cmd = "DIRECT_URL= DATABASE_TRANSPORT=websocket DATABASE_WS_URL='" + relay.url() +
-                    "' DATABASE_WS_CA_FILE='" + relay.ca_file() + "' DATABASE_URL='" + scratch.url() + "' '" + bin +
-                    "' migrate 2>&1";
+                    "' DATABASE_WS_CA_FILE='" + relay.ca_file() + "' DATABASE_URL='" + direct_url(scratch) + "' '" +
+                    bin + "' migrate 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
   std::string output;
