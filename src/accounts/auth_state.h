@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -94,10 +95,18 @@ class RevokedTokens {
   std::unordered_map<std::string, std::int64_t> hashes_;  // hash -> expiry
 };
 
+// A principal read in progress (accounts/authenticate.cc).
+struct PrincipalFlight;
+
 struct AuthState {
   AuthState(std::chrono::milliseconds principal_ttl, std::size_t max_principals)
       : principals(principal_ttl, max_principals) {}
   PrincipalCache principals;
+  // Single flight for principal reads: concurrent misses on one user (after
+  // an invalidation, or when the entry expires under load) wait for one
+  // read instead of each queueing its own on the pool.
+  std::mutex flights_mu;
+  std::unordered_map<std::string, std::shared_ptr<PrincipalFlight>> flights;
   RevokedTokens revoked;
   // True while the change listener is connected and has loaded the revoked
   // set: only then are the caches trusted. Otherwise every check asks the DB.

@@ -3,9 +3,11 @@
 #include "accounts/jwt.h"
 #include "accounts/tokens.h"
 #include "accounts/user_json.h"
+#include "core/async_event.h"
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/json_text.h"
+#include "db/pool.h"
 
 namespace wh::accounts {
 namespace {
@@ -31,12 +33,19 @@ std::optional<std::string> extract_token(const http::Request& req) {
   return bearer(req.header("authorization"));
 }
 
-Task<std::optional<Principal>> load_principal(web::Context& ctx, const std::string& user_id) {
-  auto& state = ctx.get<AuthState>();
-  bool cache = state.live.load() && ctx.config().principal_cache_ttl.count() > 0;
-  if (cache) {
-    if (auto p = state.principals.get(user_id)) co_return p;
-  }
+struct PrincipalFlight {
+  explicit PrincipalFlight(boost::asio::any_io_executor ex) : done(std::move(ex)) {}
+  AsyncEvent done;
+  std::optional<Principal> result;
+  std::exception_ptr error;
+};
+
+namespace {
+
+// The database read, stored in the cache when `cache` (unless invalidated
+// meanwhile).
+Task<std::optional<Principal>> read_principal(web::Context& ctx, AuthState& state, const std::string& user_id,
+                                              bool cache) {
   // Taken before the read: an invalidation during it keeps the value out.
   auto ticket = state.principals.ticket();
   db::Params params{user_id};
@@ -52,6 +61,42 @@ Task<std::optional<Principal>> load_principal(web::Context& ctx, const std::stri
   p.user_json = compact_json(r.get(0, 6));
   if (cache) state.principals.put(p, ticket);
   co_return p;
+}
+
+}  // namespace
+
+Task<std::optional<Principal>> load_principal(web::Context& ctx, const std::string& user_id) {
+  auto& state = ctx.get<AuthState>();
+  bool cache = state.live.load() && ctx.config().principal_cache_ttl.count() > 0;
+  if (!cache) co_return co_await read_principal(ctx, state, user_id, false);
+  if (auto p = state.principals.get(user_id)) co_return p;
+  std::shared_ptr<PrincipalFlight> flight;
+  bool leader = false;
+  {
+    std::lock_guard lock(state.flights_mu);
+    auto& slot = state.flights[user_id];
+    if (!slot) {
+      slot = std::make_shared<PrincipalFlight>(ctx.services.pool->executor());
+      leader = true;
+    }
+    flight = slot;
+  }
+  if (leader) {
+    try {
+      flight->result = co_await read_principal(ctx, state, user_id, true);
+    } catch (...) {
+      flight->error = std::current_exception();
+    }
+    {
+      std::lock_guard lock(state.flights_mu);
+      state.flights.erase(user_id);
+    }
+    flight->done.set();
+  } else {
+    co_await flight->done.wait();
+  }
+  if (flight->error) std::rethrow_exception(flight->error);
+  co_return flight->result;
 }
 
 Task<void> authenticate(web::Context& ctx) {

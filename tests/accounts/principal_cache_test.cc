@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "accounts/auth_test_support.h"
+#include "support/locked_table.h"
 
 namespace wh::test::auth {
 namespace {
@@ -61,6 +64,29 @@ TEST_F(PrincipalCache, WarmMeCostsNoStatement) {
   auto second = s.me(admin);
   EXPECT_EQ(second.statements(), 0);
   EXPECT_EQ(first.body, second.body);
+}
+
+// Concurrent misses on one user wait for one read (single flight): the
+// requests of a busy session right after an invalidation or an expiry cost
+// one statement, not one each queued on the pool.
+TEST_F(PrincipalCache, ConcurrentMissesShareOneRead) {
+  s.app().app().state().auth.principals.invalidate(id_);
+  LockedTable lock(s.db_name(), "users");  // the read waits, so the others arrive meanwhile
+  constexpr int kRequests = 12;
+  std::vector<HttpResult> results(kRequests);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kRequests; ++i) clients.emplace_back([&, i] { results[i] = s.me(access_); });
+  ASSERT_TRUE(wait_for_lock_waiter(s.db_name()));
+  std::this_thread::sleep_for(300ms);
+  lock.release();
+  for (auto& c : clients) c.join();
+  int statements = 0;
+  for (const auto& r : results) {
+    EXPECT_EQ(r.status, 200) << r.body;
+    statements += r.statements();
+  }
+  EXPECT_EQ(statements, 1) << "one read for " << kRequests << " concurrent misses";
+  EXPECT_EQ(s.me(access_).statements(), 0) << "and it was cached";
 }
 
 TEST_F(PrincipalCache, LogoutIsVisibleOnTheNextRequest) {
