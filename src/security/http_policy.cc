@@ -99,7 +99,11 @@ bool general_limit_exempt(std::string_view path) {
          starts_with(path, "/api/super-admin");
 }
 
-std::vector<http::BodyLimit> body_limits() { return {{"/api/admin/products/bulk-upload", upload::kCsvFormBytes}}; }
+std::vector<http::BodyLimit> body_limits() {
+  return {{"/api/admin/products/bulk-upload", upload::kCsvFormBytes},
+          {"/api/upload", upload::kImageFormBytes},
+          {"/api/upload/batch", upload::kImageBatchFormBytes}};
+}
 
 namespace limits {
 using std::chrono::hours;

@@ -57,6 +57,11 @@ inline constexpr std::size_t kCsvFileBytes = std::size_t{5} * 1024 * 1024;  // t
 // and small text fields.
 inline constexpr std::size_t kFormOverheadBytes = std::size_t{64} * 1024;
 inline constexpr std::size_t kCsvFormBytes = kCsvFileBytes + kFormOverheadBytes;
+// Images (/api/upload...): 5 MB a file, at most 10 files in a batch.
+inline constexpr std::size_t kImageFileBytes = std::size_t{5} * 1024 * 1024;
+inline constexpr std::size_t kImageBatchFiles = 10;
+inline constexpr std::size_t kImageFormBytes = kImageFileBytes + kFormOverheadBytes;
+inline constexpr std::size_t kImageBatchFormBytes = kImageBatchFiles * kImageFileBytes + kFormOverheadBytes;
 }  // namespace upload
 
 // The per-path body limits the server applies (http::ServerOptions).

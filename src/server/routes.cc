@@ -25,6 +25,7 @@
 #include "content/admin_settings.h"
 #include "jobs/admin_routes.h"
 #include "mail/unsubscribe_routes.h"
+#include "media/upload_routes.h"
 #include "metrics/routes.h"
 #include "notifications/notification_routes.h"
 #include "notifications/socket_route.h"
@@ -70,6 +71,7 @@ void register_routes(web::Router& router) {
   admin::register_admin_ops_routes(router);
   admin::register_admin_user_routes(router);
   admin::register_email_admin_routes(router);
+  media::register_upload_routes(router);
   // Last: it reports on the whole table.
   audit::register_audit_route(router, [&router] { return routes_json(router); });
 }
