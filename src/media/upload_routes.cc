@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "accounts/authenticate.h"
+#include "accounts/validation.h"
 #include "admin/activity_log.h"
 #include "core/error.h"
 #include "core/ids.h"
@@ -17,6 +18,7 @@
 #include "media/image_probe.h"
 #include "media/imagekit_client.h"
 #include "security/http_policy.h"
+#include "web/body_fields.h"
 #include "web/multipart.h"
 
 namespace wh::media {
@@ -389,26 +391,16 @@ Task<http::Response> check_hash(web::Context& ctx) {
   co_return http::Response::json(json::serialize(body));
 }
 
-// A JSON body's string member, "" when absent or not a string.
-std::string string_member(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
-
 // An old versioned URL without its query.
 std::string without_query(const std::string& url) { return url.substr(0, url.find('?')); }
 
 Task<http::Response> delete_file(web::Context& ctx) {
   accounts::require_role(ctx, {"admin", "super_admin"});
-  json::value parsed;
-  try {
-    parsed = json::parse(ctx.req.body);
-  } catch (const std::exception&) {
-    throw ApiError(400, "BadRequestError", "Invalid JSON body");
-  }
-  if (!parsed.is_object()) throw ApiError(400, "BadRequestError", "Invalid JSON body");
-  std::string file_id = string_member(parsed.as_object(), "fileId");
-  const std::string url = string_member(parsed.as_object(), "url");
+  const auto input = accounts::json_body(ctx.req);
+  web::BodyFields in(input);
+  std::string file_id = in.text("fileId", 100, false).value_or("");
+  const std::string url = in.text("url", 500, false).value_or("");
+  in.finish();
   if (file_id.empty() && url.empty()) {
     throw ApiError(400, "ValidationError", "Either fileId or url is required")
         .with_field("fileId", "Either fileId or url is required");

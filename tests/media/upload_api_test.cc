@@ -286,6 +286,14 @@ TEST_F(UploadApi, DeleteRemovesFromImageKitAndMarksTheRow) {
 
   auto missing = call("DELETE", "/api/upload", R"({"fileId":"nosuchfile"})", "application/json");
   EXPECT_EQ(missing.status, 404) << missing.body;
+
+  // Bad bodies are 400s with nothing sent to ImageKit.
+  const auto sent = fake_->calls().size();
+  for (const std::string bad : {"{not json", "[1]", R"({})", R"({"fileId": 12})"}) {
+    auto r3 = call("DELETE", "/api/upload", bad, "application/json");
+    EXPECT_EQ(r3.status, 400) << bad << ": " << r3.body;
+  }
+  EXPECT_EQ(fake_->calls().size(), sent);
 }
 
 TEST_F(UploadApi, BatchUploadsEachAndReportsFailures) {
