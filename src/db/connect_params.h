@@ -17,7 +17,9 @@ namespace wh::db {
 struct ConnectOptions {
   std::string url;  // libpq URL or key=value string
   std::chrono::milliseconds connect_timeout{10000};
-  std::chrono::milliseconds statement_timeout{5000};  // 0 = leave the server default
+  // With a value, also jit=off; 0 sends no startup options (PgBouncer) and
+  // leaves both to the server or role.
+  std::chrono::milliseconds statement_timeout{5000};
   std::string application_name = "wighaven";
   bool prepare_statements = true;  // see Connection::exec()
 };
@@ -28,8 +30,8 @@ struct ConnectParams {
   std::string get(const std::string& key) const;  // "" when absent
 };
 
-// Our defaults (connect_timeout, application_name, statement_timeout via
-// `options`), overridden by whatever the URL sets, plus `hostaddr` for
+// Our defaults (connect_timeout, application_name, statement_timeout and
+// jit=off via `options`), overridden by whatever the URL sets, plus `hostaddr` for
 // every host name. Throws DbError (connection lost) when the URL does not
 // parse, a name does not resolve, or `deadline` passes first.
 Task<ConnectParams> connect_params(boost::asio::any_io_executor ex, const ConnectOptions& options,

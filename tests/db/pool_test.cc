@@ -824,6 +824,7 @@ TEST(PoolTest, ServerStatementTimeoutIsAQueryErrorNotALostConnection) {
   bool lost = true;
   Clock::duration took{};
   std::string after;
+  std::string jit;
   loop.spawn([&]() -> Task<void> {
     Db db(pool, nullptr);
     auto t0 = Clock::now();
@@ -835,8 +836,9 @@ TEST(PoolTest, ServerStatementTimeoutIsAQueryErrorNotALostConnection) {
       lost = e.connection_lost();
     }
     took = Clock::now() - t0;
-    auto r = co_await db.query("SELECT current_setting('statement_timeout')");
+    auto r = co_await db.query("SELECT current_setting('statement_timeout'), current_setting('jit')");
     after = std::string(r.get(0, 0));
+    jit = std::string(r.get(0, 1));
   });
   loop.run();
   loop.expect_no_errors();
@@ -844,6 +846,7 @@ TEST(PoolTest, ServerStatementTimeoutIsAQueryErrorNotALostConnection) {
   EXPECT_FALSE(lost);
   EXPECT_LT(took, 2s);
   EXPECT_EQ(after, "200ms");
+  EXPECT_EQ(jit, "off") << "sent with the statement timeout";
   EXPECT_EQ(pool.stats().connects, 1u) << "a cancelled statement must not cost the connection";
 }
 
