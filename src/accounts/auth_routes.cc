@@ -18,6 +18,7 @@
 #include "core/json_text.h"
 #include "core/password.h"
 #include "db/pool.h"
+#include "db/sql_now.h"
 #include "security/http_policy.h"
 #include "security/route_limit.h"
 #include "security/site_state.h"
@@ -32,7 +33,6 @@ using web::Context;
 namespace {
 
 constexpr int kMaxFailedLogins = 5;
-#define WH_NOW "(now() AT TIME ZONE 'UTC')"
 
 // ---- small helpers ---------------------------------------------------------
 
@@ -89,15 +89,15 @@ QueuedEmail verification_email(const Context& ctx, const std::string& to, const 
 
 constexpr const char* kInsertVerificationToken =
     "INSERT INTO email_verification_tokens (id, user_id, token, expires_at, created_at)"
-    " VALUES ($1, $2, $3, " WH_NOW " + interval '24 hours', " WH_NOW ")";
+    " VALUES ($1, $2, $3, " WH_SQL_NOW " + interval '24 hours', " WH_SQL_NOW ")";
 
 constexpr const char* kNotificationSql =
     "INSERT INTO notifications (id, user_id, type, title, message, link, is_read, created_at, expires_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, false, " WH_NOW ", " WH_NOW " + interval '30 days')";
+    " VALUES ($1, $2, $3, $4, $5, $6, false, " WH_SQL_NOW ", " WH_SQL_NOW " + interval '30 days')";
 
 constexpr const char* kRevokeSql =
     "INSERT INTO blacklisted_tokens (id, token, expires_at, created_at)"
-    " VALUES ($1, $2, to_timestamp($3) AT TIME ZONE 'UTC', " WH_NOW
+    " VALUES ($1, $2, to_timestamp($3) AT TIME ZONE 'UTC', " WH_SQL_NOW
     ") ON CONFLICT (token) DO NOTHING"
     " RETURNING " WH_DB_NOW_MS_SQL;
 
@@ -105,15 +105,15 @@ constexpr const char* kRevokeSql =
 
 constexpr const char* kFindByEmail =
     "SELECT u.id, u.password, u.is_active, u.email_verified, u.role, u.failed_login_attempts,"
-    " (u.locked_until IS NOT NULL AND u.locked_until > " WH_NOW
+    " (u.locked_until IS NOT NULL AND u.locked_until > " WH_SQL_NOW
     "),"
-    " CEIL(EXTRACT(EPOCH FROM (u.locked_until - " WH_NOW ")) / 60)::int, u.first_name, " WH_USER_JSON
+    " CEIL(EXTRACT(EPOCH FROM (u.locked_until - " WH_SQL_NOW ")) / 60)::int, u.first_name, " WH_USER_JSON
     " FROM users u WHERE u.email = $1";
 
 constexpr const char* kInsertUser =
     "INSERT INTO users AS u (id, email, password, first_name, last_name, phone, role, email_verified, is_active,"
     " failed_login_attempts, review_status, created_at, updated_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, 'customer', false, true, 0, 'standard', " WH_NOW ", " WH_NOW
+    " VALUES ($1, $2, $3, $4, $5, $6, 'customer', false, true, 0, 'standard', " WH_SQL_NOW ", " WH_SQL_NOW
     ")"
     " RETURNING " WH_USER_JSON ", " WH_DB_NOW_MS_SQL;
 
@@ -219,9 +219,9 @@ constexpr const char* kReserveLoginAttempt =
     "UPDATE users SET"
     " failed_login_attempts = CASE WHEN locked_until IS NULL THEN failed_login_attempts ELSE 0 END + 1,"
     " locked_until = CASE WHEN CASE WHEN locked_until IS NULL THEN failed_login_attempts ELSE 0 END + 1 >= $2"
-    " THEN " WH_NOW
+    " THEN " WH_SQL_NOW
     " + interval '15 minutes' END"
-    " WHERE id = $1 AND (locked_until IS NULL OR locked_until <= " WH_NOW
+    " WHERE id = $1 AND (locked_until IS NULL OR locked_until <= " WH_SQL_NOW
     ")"
     " RETURNING failed_login_attempts, locked_until IS NOT NULL, " WH_DB_NOW_MS_SQL ", password";
 
@@ -369,7 +369,7 @@ constexpr const char* kActiveUserByEmail = "SELECT id, first_name FROM users WHE
 constexpr const char* kDeleteResetTokens = "DELETE FROM password_reset_tokens WHERE user_id = $1";
 constexpr const char* kInsertResetToken =
     "INSERT INTO password_reset_tokens (id, user_id, token, expires_at, created_at)"
-    " VALUES ($1, $2, $3, " WH_NOW " + interval '1 hour', " WH_NOW ")";
+    " VALUES ($1, $2, $3, " WH_SQL_NOW " + interval '1 hour', " WH_SQL_NOW ")";
 
 Task<Response> password_reset_request(Context& ctx) {
   auto body = json_body(ctx.req);
@@ -399,18 +399,18 @@ Task<Response> password_reset_request(Context& ctx) {
 
 constexpr const char* kFindResetToken =
     "SELECT u.is_active FROM password_reset_tokens t"
-    " JOIN users u ON u.id = t.user_id WHERE t.token = $1 AND t.expires_at >= " WH_NOW;
+    " JOIN users u ON u.id = t.user_id WHERE t.token = $1 AND t.expires_at >= " WH_SQL_NOW;
 constexpr const char* kDeleteResetToken = "DELETE FROM password_reset_tokens WHERE token = $1";
 // Consumes the token: of concurrent confirmations, one deletes the row and the
 // others find nothing once it commits. That decides which one succeeds.
 constexpr const char* kConsumeResetToken =
     "DELETE FROM password_reset_tokens t USING users u"
-    " WHERE t.token = $1 AND t.expires_at >= " WH_NOW
+    " WHERE t.token = $1 AND t.expires_at >= " WH_SQL_NOW
     " AND u.id = t.user_id"
     " RETURNING u.id, u.is_active, u.email, u.first_name";
 constexpr const char* kSetPasswordVerified =
-    "UPDATE users SET password = $2, email_verified = true, last_password_change = " WH_NOW
-    ", failed_login_attempts = 0, locked_until = NULL, updated_at = " WH_NOW " WHERE id = $1";
+    "UPDATE users SET password = $2, email_verified = true, last_password_change = " WH_SQL_NOW
+    ", failed_login_attempts = 0, locked_until = NULL, updated_at = " WH_SQL_NOW " WHERE id = $1";
 
 Task<Response> password_reset_confirm(Context& ctx) {
   auto body = json_body(ctx.req);
@@ -475,9 +475,10 @@ Task<Response> verify_password(Context& ctx) {
 
 constexpr const char* kFindVerificationToken =
     "SELECT t.id, u.id, u.is_active, u.email_verified FROM email_verification_tokens t"
-    " JOIN users u ON u.id = t.user_id WHERE t.token = $1 AND t.expires_at >= " WH_NOW " FOR UPDATE OF t";
+    " JOIN users u ON u.id = t.user_id WHERE t.token = $1 AND t.expires_at >= " WH_SQL_NOW " FOR UPDATE OF t";
 constexpr const char* kDeleteVerificationToken = "DELETE FROM email_verification_tokens WHERE id = $1";
-constexpr const char* kMarkVerified = "UPDATE users SET email_verified = true, updated_at = " WH_NOW " WHERE id = $1";
+constexpr const char* kMarkVerified =
+    "UPDATE users SET email_verified = true, updated_at = " WH_SQL_NOW " WHERE id = $1";
 
 Task<Response> verify_email(Context& ctx) {
   security::enforce_rate_limit(ctx, limits::kVerifyEmail, ctx.req.client_ip,
@@ -551,8 +552,6 @@ Task<Response> check_email(Context& ctx) {
   co_return web::ok_data_object(
       json::object{{"available", !taken}, {"message", taken ? "Email is already registered" : "Email is available"}});
 }
-
-#undef WH_NOW
 
 }  // namespace
 

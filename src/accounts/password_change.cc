@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/ids.h"
 #include "core/password.h"
+#include "db/sql_now.h"
 #include "security/http_policy.h"
 #include "security/route_limit.h"
 
@@ -20,20 +21,16 @@ using web::Context;
 
 namespace {
 
-#define WH_NOW "(now() AT TIME ZONE 'UTC')"
-
 constexpr const char* kPasswordHashSql = "SELECT password, email, first_name FROM users WHERE id = $1";
 
 constexpr const char* kSetPasswordSql =
-    "UPDATE users SET password = $2, last_password_change = " WH_NOW ", updated_at = " WH_NOW " WHERE id = $1";
+    "UPDATE users SET password = $2, last_password_change = " WH_SQL_NOW ", updated_at = " WH_SQL_NOW " WHERE id = $1";
 
 constexpr const char* kSecurityNotificationSql =
     "INSERT INTO notifications (id, user_id, type, title, message, link, is_read, created_at, expires_at)"
     " VALUES ($1, $2, 'security', 'Security Alert: Password Changed',"
     " 'Your password was recently changed. If this wasn''t you, please contact support immediately.',"
-    " '/account/profile', false, " WH_NOW ", " WH_NOW " + interval '30 days')";
-
-#undef WH_NOW
+    " '/account/profile', false, " WH_SQL_NOW ", " WH_SQL_NOW " + interval '30 days')";
 
 Task<void> on_bcrypt_pool(Context& ctx, std::function<void()> fn) {
   std::optional<Task<void>> job;

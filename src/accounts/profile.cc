@@ -16,6 +16,7 @@
 #include "commerce/addresses.h"
 #include "core/error.h"
 #include "core/json_text.h"
+#include "db/sql_now.h"
 #include "web/body_fields.h"
 #include "web/respond.h"
 
@@ -25,8 +26,6 @@ using http::Response;
 using web::Context;
 
 namespace {
-
-#define WH_NOW "(now() AT TIME ZONE 'UTC')"
 
 // The user object with the address book appended, in the order and shape of
 // GET /api/addresses (commerce/addresses.cc: the profile test compares the
@@ -44,14 +43,12 @@ constexpr const char* kProfileSql =
 // is set, $5 the phone (NULL clears it).
 constexpr const char* kUpdateSql =
     "UPDATE users u SET first_name = COALESCE($2, u.first_name), last_name = COALESCE($3, u.last_name),"
-    " phone = CASE WHEN $4::bool THEN $5 ELSE u.phone END, updated_at = " WH_NOW
+    " phone = CASE WHEN $4::bool THEN $5 ELSE u.phone END, updated_at = " WH_SQL_NOW
     " WHERE u.id = $1 RETURNING " WH_USER_JSON;
 
 // last_password_change voids every token issued so far (see profile.h).
 constexpr const char* kDeactivateSql =
     "UPDATE users SET " WH_DEACTIVATE_ACCOUNT_SET " WHERE id = $1 AND is_active RETURNING email, first_name";
-
-#undef WH_NOW
 
 Response message(std::string_view text) {
   return Response::json(json::serialize(json::object{{"success", true}, {"message", text}}));

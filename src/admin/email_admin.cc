@@ -8,6 +8,7 @@
 #include "accounts/validation.h"
 #include "admin/activity_log.h"
 #include "core/json_text.h"
+#include "db/sql_now.h"
 #include "web/query_params.h"
 #include "web/respond.h"
 
@@ -18,8 +19,6 @@ using web::Context;
 
 namespace {
 
-#define WH_NOW "(now() AT TIME ZONE 'UTC')"
-
 constexpr int kDefaultLogPage = 50;  // the old default
 constexpr int kMaxDays = 3650;
 
@@ -29,7 +28,7 @@ constexpr const char* kLogsSql =
     "WITH f AS (SELECT e.id, e.created_at FROM email_logs e"
     "   WHERE ($1::text IS NULL OR e.type = $1) AND ($2::text IS NULL OR "
     "e.status = $2)"
-    "     AND ($3::int IS NULL OR e.created_at >= " WH_NOW
+    "     AND ($3::int IS NULL OR e.created_at >= " WH_SQL_NOW
     " - make_interval(days => $3::int))),"
     " t AS (SELECT count(*)::int AS n FROM f)"
     " SELECT COALESCE((SELECT json_agg(x.j ORDER BY x.created_at DESC, x.id "
@@ -54,7 +53,7 @@ constexpr const char* kLogsSql =
 
 // Today's outcomes (email_logs_created_at_idx) and the queue
 // (wh_email_logs_queued_idx), as the data object.
-constexpr const char* kStatsSql = "WITH b AS (SELECT date_trunc('day', " WH_NOW ") AS today, " WH_NOW
+constexpr const char* kStatsSql = "WITH b AS (SELECT date_trunc('day', " WH_SQL_NOW ") AS today, " WH_SQL_NOW
                                   " AS now),"
                                   " d AS (SELECT count(*) FILTER (WHERE e.status = 'sent')::int AS sent,"
                                   "         count(*) FILTER (WHERE e.status = 'failed')::int AS failed"
@@ -102,7 +101,7 @@ constexpr const char *kRetryOneSql =
 // call is skipped, not waited for.
 constexpr const char* kRetryAllSql =
     "WITH c AS (SELECT id FROM email_logs WHERE status = 'failed' AND "
-    "created_at >= " WH_NOW
+    "created_at >= " WH_SQL_NOW
     " - interval '24 hours'"
     "   AND " WH_HAS_TEMPLATE
     " ORDER BY created_at DESC, id DESC LIMIT $2 FOR UPDATE SKIP LOCKED),"
@@ -110,7 +109,6 @@ constexpr const char* kRetryAllSql =
 
 #undef WH_HAS_TEMPLATE
 #undef WH_REQUEUE
-#undef WH_NOW
 
 void require_admin(const Context& ctx) { accounts::require_role(ctx, {"admin", "super_admin"}); }
 

@@ -14,14 +14,13 @@
 #include "core/error.h"
 #include "core/ids.h"
 #include "db/result.h"
+#include "db/sql_now.h"
 #include "security/http_policy.h"
 #include "web/multipart.h"
 
 namespace wh::catalog {
 namespace json = boost::json;
 namespace {
-
-#define WH_BULK_NOW "(now() AT TIME ZONE 'UTC')"
 
 // $1: JSON array of SKUs.
 constexpr const char* kExistingSkus =
@@ -40,7 +39,7 @@ found AS (
   FROM wanted w),
 created AS (
   INSERT INTO categories (id, name, slug, description, is_active, is_featured, type, created_at, updated_at)
-  SELECT f.id, f.name, f.slug, 'Auto-created from bulk upload', true, false, 'standard', )" WH_BULK_NOW ", " WH_BULK_NOW
+  SELECT f.id, f.name, f.slug, 'Auto-created from bulk upload', true, false, 'standard', )" WH_SQL_NOW ", " WH_SQL_NOW
                                            R"(
   FROM found f WHERE f.existing IS NULL
   ON CONFLICT DO NOTHING
@@ -59,15 +58,13 @@ WITH r AS (
 p AS (
   INSERT INTO products (id, name, description, base_price, category_id, images, is_active, is_featured,
                         created_at, updated_at)
-  SELECT product_id, name, description, price, category_id, '{}', true, false, )" WH_BULK_NOW ", " WH_BULK_NOW
+  SELECT product_id, name, description, price, category_id, '{}', true, false, )" WH_SQL_NOW ", " WH_SQL_NOW
                                         R"( FROM r RETURNING id),
 )" WH_ADMIN_ACTIVITY("p", "$2") R"(
 INSERT INTO variants (id, product_id, sku, price, stock, length, color, texture, size, images, is_active,
                       created_at, updated_at)
-SELECT variant_id, product_id, sku, price, stock, length, color, texture, size, '{}', true, )" WH_BULK_NOW
-                                ", " WH_BULK_NOW R"( FROM r)";
-
-#undef WH_BULK_NOW
+SELECT variant_id, product_id, sku, price, stock, length, color, texture, size, '{}', true, )" WH_SQL_NOW
+                                ", " WH_SQL_NOW R"( FROM r)";
 
 web::multipart::Limits form_limits() {
   web::multipart::Limits l;

@@ -10,6 +10,7 @@
 #include "catalog/categories.h"
 #include "core/ids.h"
 #include "db/result.h"
+#include "db/sql_now.h"
 #include "web/body_fields.h"
 #include "web/query_params.h"
 #include "web/respond.h"
@@ -18,8 +19,6 @@ namespace wh::catalog {
 namespace json = boost::json;
 
 namespace {
-
-#define WH_NOW "(now() AT TIME ZONE 'UTC')"
 
 // Whether $1 exists, and whether another category has the name $2 or the
 // slug $3 (NULL: not being set).
@@ -30,7 +29,7 @@ SELECT EXISTS(SELECT 1 FROM categories WHERE id = $1),
 
 constexpr const char* kInsertSql =
     "INSERT INTO categories (id, name, slug, description, image, is_active, is_featured, type, created_at, "
-    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, " WH_NOW ", " WH_NOW ")";
+    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, " WH_SQL_NOW ", " WH_SQL_NOW ")";
 
 // $2 name, $3 slug, $4/$6 whether description/image are given, $5/$7 their
 // values, $8 isActive, $9 isFeatured, $10 type; NULL keeps the column.
@@ -39,7 +38,7 @@ constexpr const char* kUpdateSql =
     " description = CASE WHEN $4::bool THEN $5 ELSE description END,"
     " image = CASE WHEN $6::bool THEN $7 ELSE image END,"
     " is_active = COALESCE($8::bool, is_active), is_featured = COALESCE($9::bool, is_featured),"
-    " type = COALESCE($10, type), updated_at = " WH_NOW " WHERE id = $1";
+    " type = COALESCE($10, type), updated_at = " WH_SQL_NOW " WHERE id = $1";
 
 // Locks the category (a product insert naming it waits, then fails) and
 // counts its products.
@@ -49,10 +48,8 @@ constexpr const char* kLockForDeleteSql =
 // Keeps the transfer target from being deleted meanwhile.
 constexpr const char* kLockTargetSql = "SELECT 1 FROM categories WHERE id = $1 FOR KEY SHARE";
 constexpr const char* kMoveProductsSql =
-    "UPDATE products SET category_id = $2, updated_at = " WH_NOW " WHERE category_id = $1";
+    "UPDATE products SET category_id = $2, updated_at = " WH_SQL_NOW " WHERE category_id = $1";
 constexpr const char* kDeleteSql = "DELETE FROM categories WHERE id = $1";
-
-#undef WH_NOW
 
 constexpr std::size_t kNameMax = 100;  // VARCHAR(100), as slug
 constexpr std::size_t kDescriptionMax = 5000;

@@ -26,7 +26,7 @@ constexpr const char* kHasOrders = "This product has orders and cannot be delete
 constexpr const char* kInsertProductSql = R"(
 INSERT INTO products (id, name, description, base_price, category_id, images, is_active, is_featured,
                       created_at, updated_at)
-SELECT $1, $2, $3, $4::numeric, c.id, '{}', $7::boolean, $8::boolean, )" WH_CATALOG_NOW ", " WH_CATALOG_NOW R"(
+SELECT $1, $2, $3, $4::numeric, c.id, '{}', $7::boolean, $8::boolean, )" WH_SQL_NOW ", " WH_SQL_NOW R"(
 FROM categories c WHERE c.id = $5 OR ($6::boolean AND c.slug = $5)
 ORDER BY c.id = $5 DESC LIMIT 1)";
 
@@ -37,7 +37,7 @@ UPDATE products p SET
   name = COALESCE($2, p.name), description = COALESCE($3, p.description),
   base_price = COALESCE($4::numeric, p.base_price), category_id = COALESCE(cat.id, p.category_id),
   is_active = COALESCE($7::boolean, p.is_active), is_featured = COALESCE($8::boolean, p.is_featured),
-  updated_at = )" WH_CATALOG_NOW R"(
+  updated_at = )" WH_SQL_NOW R"(
 FROM (SELECT (SELECT c.id FROM categories c WHERE c.id = $5 OR ($6::boolean AND c.slug = $5)
               ORDER BY c.id = $5 DESC LIMIT 1) AS id) cat
 WHERE p.id = $1 AND ($5::text IS NULL OR cat.id IS NOT NULL))";
@@ -58,7 +58,7 @@ WITH p AS (
   INSERT INTO products (id, name, description, base_price, category_id, images, is_active, is_featured,
                         created_at, updated_at)
   SELECT $2, left('Copy of ' || s.name, 255), s.description, s.base_price, s.category_id, COALESCE(s.images, '{}'),
-         false, false, )" WH_CATALOG_NOW ", " WH_CATALOG_NOW R"(
+         false, false, )" WH_SQL_NOW ", " WH_SQL_NOW R"(
   FROM products s WHERE s.id = $1
   RETURNING id, base_price),
 src AS (
@@ -71,7 +71,7 @@ copies AS (
 INSERT INTO variants (id, product_id, sku, price, stock, length, color, texture, size, images, is_active,
                       created_at, updated_at)
 SELECT $3::jsonb ->> (r.n - 1)::int, p.id, $4::jsonb ->> (r.n - 1)::int, r.price, r.stock,
-       r.length, r.color, r.texture, r.size, '{}', true, )" WH_CATALOG_NOW ", " WH_CATALOG_NOW R"(
+       r.length, r.color, r.texture, r.size, '{}', true, )" WH_SQL_NOW ", " WH_SQL_NOW R"(
 FROM copies r, p)";
 
 // Deleting a product cascades to its variants, cart lines, reviews,
@@ -83,7 +83,7 @@ constexpr const char* kDeleteProductSql =
 
 // $3 the activity. Returns how many were updated.
 constexpr const char* kBulkStatusSql = R"(
-WITH u AS (UPDATE products SET is_active = $2::boolean, updated_at = )" WH_CATALOG_NOW R"(
+WITH u AS (UPDATE products SET is_active = $2::boolean, updated_at = )" WH_SQL_NOW R"(
            WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)) RETURNING id), )" WH_ADMIN_ACTIVITY("u", "$3") R"(
 SELECT count(*) FROM u)";
 

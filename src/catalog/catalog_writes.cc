@@ -100,7 +100,7 @@ UPDATE variants AS v SET
   size = CASE WHEN x.j ? 'size' THEN x.j->>'size' ELSE v.size END,
   images = CASE WHEN x.j ? 'images' THEN ARRAY(SELECT jsonb_array_elements_text(x.j->'images')) ELSE v.images END,
   is_active = CASE WHEN x.j ? 'isActive' THEN (x.j->>'isActive')::boolean ELSE v.is_active END,
-  updated_at = )" WH_CATALOG_NOW R"(
+  updated_at = )" WH_SQL_NOW R"(
 FROM (SELECT e->>'id' AS id, e AS j FROM jsonb_array_elements($1::jsonb) e) x
 WHERE v.id = x.id
 RETURNING v.product_id, )") + full_variant_json(Audience::kAdmin) +
@@ -115,7 +115,7 @@ INSERT INTO variants AS v (id, product_id, sku, price, stock, length, color, tex
 SELECT x->>'id', p.id, x->>'sku', COALESCE(NULLIF((x->>'price')::numeric, 0), p.base_price),
        COALESCE((x->>'stock')::int, 0), x->>'length', x->>'color', x->>'texture', x->>'size',
        ARRAY(SELECT jsonb_array_elements_text(COALESCE(x->'images', '[]'::jsonb))),
-       COALESCE((x->>'isActive')::boolean, true), )" WH_CATALOG_NOW ", " WH_CATALOG_NOW R"(
+       COALESCE((x->>'isActive')::boolean, true), )" WH_SQL_NOW ", " WH_SQL_NOW R"(
 FROM jsonb_array_elements($1::jsonb) x JOIN products p ON p.id = x->>'productId'
 RETURNING v.product_id, )") + full_variant_json(Audience::kAdmin) +
                                  "::text";

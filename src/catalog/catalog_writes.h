@@ -12,12 +12,10 @@
 
 #include "core/task.h"
 #include "db/db.h"
+#include "db/sql_now.h"
 #include "web/context.h"
 
 namespace wh::catalog {
-
-// The timestamp Prisma wrote: UTC in a timestamp(3) without time zone.
-#define WH_CATALOG_NOW "(now() AT TIME ZONE 'UTC')"
 
 // 401 without a valid token, 403 unless the user is an admin or super admin.
 void require_admin(const web::Context& ctx);

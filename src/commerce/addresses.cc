@@ -34,18 +34,17 @@ constexpr const char* kLockUserSql =
     "SELECT (SELECT count(*) FROM addresses WHERE user_id = u.id) FROM users u WHERE u.id = $1 FOR NO KEY UPDATE";
 
 // $1 user, $2 the address keeping its default (or NULL).
-constexpr const char* kUnsetDefaultsSql = "UPDATE addresses SET is_default = false, updated_at = " WH_CART_NOW
+constexpr const char* kUnsetDefaultsSql = "UPDATE addresses SET is_default = false, updated_at = " WH_SQL_NOW
                                           " WHERE user_id = $1 AND is_default AND id IS DISTINCT FROM $2";
 
 constexpr const char* kInsertSql =
     "INSERT INTO addresses AS a (id, user_id, name, address, city, state, zip_code, country, phone, is_default,"
-    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, " WH_CART_NOW ") RETURNING " WH_ADDRESS_JSON
-    "::text";
+    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, " WH_SQL_NOW ") RETURNING " WH_ADDRESS_JSON "::text";
 
 constexpr const char* kUpdateSql =
     "UPDATE addresses a SET name = COALESCE($3, name), address = COALESCE($4, address), city = COALESCE($5, city),"
     " state = COALESCE($6, state), zip_code = COALESCE($7, zip_code), country = COALESCE($8, country),"
-    " phone = COALESCE($9, phone), is_default = COALESCE($10::bool, is_default), updated_at = " WH_CART_NOW
+    " phone = COALESCE($9, phone), is_default = COALESCE($10::bool, is_default), updated_at = " WH_SQL_NOW
     " WHERE a.id = $1 AND a.user_id = $2 RETURNING " WH_ADDRESS_JSON "::text";
 
 constexpr const char* kDeleteSql = "DELETE FROM addresses WHERE id = $1 AND user_id = $2";

@@ -24,7 +24,7 @@ constexpr const char* kGuestLinesSql =
     " FROM guest_cart_items i JOIN guest_carts g ON g.id = i.cart_id WHERE g.session_id = $1";
 
 constexpr const char* kCarryCouponSql =
-    "UPDATE carts SET coupon_code = $2, updated_at = " WH_CART_NOW " WHERE user_id = $1 AND coupon_code IS NULL";
+    "UPDATE carts SET coupon_code = $2, updated_at = " WH_SQL_NOW " WHERE user_id = $1 AND coupon_code IS NULL";
 
 constexpr const char* kDeleteGuestCartSql = "DELETE FROM guest_carts WHERE id = $1";
 

@@ -51,7 +51,7 @@ SELECT (SELECT id FROM c), (SELECT coupon_code FROM c),
 FROM s)";
 
 constexpr std::string_view kEnsure =
-    "INSERT INTO {carts} (id, {owner}, updated_at) VALUES ($2, $1, " WH_CART_NOW
+    "INSERT INTO {carts} (id, {owner}, updated_at) VALUES ($2, $1, " WH_SQL_NOW
     ")"
     " ON CONFLICT ({owner}) DO UPDATE SET updated_at = EXCLUDED.updated_at RETURNING id";
 
@@ -65,7 +65,7 @@ constexpr std::string_view kLineState =
 
 constexpr std::string_view kSetLine =
     "INSERT INTO {items} (id, cart_id, variant_id, quantity, updated_at)"
-    " SELECT $4::varchar, c.id, $2::varchar, $3::int, " WH_CART_NOW
+    " SELECT $4::varchar, c.id, $2::varchar, $3::int, " WH_SQL_NOW
     " FROM {carts} c WHERE c.{owner} = $1"
     " ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity, updated_at = EXCLUDED.updated_at";
 
@@ -75,10 +75,10 @@ constexpr std::string_view kRemoveLine =
 constexpr std::string_view kClear = "DELETE FROM {items} WHERE cart_id = (SELECT id FROM {carts} WHERE {owner} = $1)";
 
 constexpr std::string_view kSetCoupon =
-    "UPDATE {carts} SET coupon_code = $2, updated_at = " WH_CART_NOW " WHERE {owner} = $1";
+    "UPDATE {carts} SET coupon_code = $2, updated_at = " WH_SQL_NOW " WHERE {owner} = $1";
 
 constexpr std::string_view kDropCoupon =
-    "UPDATE {carts} SET coupon_code = NULL, updated_at = " WH_CART_NOW " WHERE {owner} = $1 AND coupon_code = $2";
+    "UPDATE {carts} SET coupon_code = NULL, updated_at = " WH_SQL_NOW " WHERE {owner} = $1 AND coupon_code = $2";
 
 std::string fill(std::string_view templ, bool guest) {
   std::string out;
@@ -136,7 +136,7 @@ cand AS (
   WHERE v.is_active AND p.is_active),
 ranked AS (SELECT cand.*, row_number() OVER (PARTITION BY present ORDER BY ord) AS rn FROM cand WHERE q > 0)
 INSERT INTO cart_items (id, cart_id, variant_id, quantity, updated_at)
-SELECT line_id, (SELECT id FROM c), variant_id, q, )" WH_CART_NOW R"( FROM ranked
+SELECT line_id, (SELECT id FROM c), variant_id, q, )" WH_SQL_NOW R"( FROM ranked
 WHERE present OR rn <= 100 - (SELECT count(*) FROM cart_items WHERE cart_id = (SELECT id FROM c))
 ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity, updated_at = EXCLUDED.updated_at
 RETURNING 1)";

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "commerce/cart_key.h"
+#include "db/sql_now.h"
 
 namespace wh::commerce {
 
@@ -52,9 +53,6 @@ const CartSql& cart_sql(const CartKey& key);
 // Returns one row per line written. Never a sum: running it twice with the
 // same input leaves the same quantities.
 extern const char* const kPutUserLinesSql;
-
-// The database clock as the Prisma columns hold it (timestamp(3), UTC).
-#define WH_CART_NOW "(now() AT TIME ZONE 'UTC')"
 
 // SQL of an available-stock expression for the variant alias `v`.
 #define WH_AVAILABLE_STOCK "GREATEST(v.stock - v.reserved_stock, 0)"

@@ -52,7 +52,7 @@ constexpr const char* kCreateSql =
     " starts_at, expires_at, is_active, updated_at)"
     " SELECT $1::varchar, $2::varchar, $3::varchar, $4::numeric, $5::numeric, $6::int, $7::int, $8::timestamp, "
     "$9::timestamp, "
-    "$10::bool, " WH_CART_NOW
+    "$10::bool, " WH_SQL_NOW
     " WHERE NOT EXISTS (SELECT 1 FROM discount_codes WHERE upper(code) = upper($2::varchar))"
     " RETURNING d.id, " WH_DISCOUNT_JSON "::text AS j), " WH_ADMIN_ACTIVITY("d", "$11") " SELECT j FROM d";
 
@@ -69,7 +69,7 @@ constexpr const char* kUpdateSql =
     " max_uses = CASE WHEN $7::bool THEN $8::int ELSE max_uses END,"
     " uses_per_customer = COALESCE($9::int, uses_per_customer), starts_at = COALESCE($10::timestamp, starts_at),"
     " expires_at = COALESCE($11::timestamp, expires_at), is_active = COALESCE($12::bool, is_active),"
-    " updated_at = " WH_CART_NOW " WHERE d.id = $1 RETURNING " WH_DISCOUNT_JSON "::text";
+    " updated_at = " WH_SQL_NOW " WHERE d.id = $1 RETURNING " WH_DISCOUNT_JSON "::text";
 
 // $2 the admin activity. Returns how many were deleted.
 constexpr const char* kDeleteSql =

@@ -8,6 +8,7 @@
 #include "accounts/validation.h"
 #include "core/error.h"
 #include "core/ids.h"
+#include "db/sql_now.h"
 #include "security/route_limit.h"
 #include "web/query_params.h"
 #include "web/respond.h"
@@ -18,8 +19,6 @@ using http::Response;
 using web::Context;
 
 namespace {
-
-#define WH_NOW "(now() AT TIME ZONE 'UTC')"
 
 // $1 variant, $2 e-mail (lower case), $3 the user (NULL: a guest), $4 a new
 // id. Returns whether the variant exists, whether it and its product are
@@ -34,7 +33,7 @@ constexpr const char* kSubscribeSql =
     " AND lower(g.email) = $2),"
     " ok AS (SELECT v.id FROM v WHERE v.active AND v.available <= 0 AND NOT EXISTS (SELECT 1 FROM pending)),"
     " added_user AS (INSERT INTO back_in_stock_alerts AS a (id, user_id, variant_id, email, notified, created_at)"
-    " SELECT $4, $3, ok.id, $2, false, " WH_NOW
+    " SELECT $4, $3, ok.id, $2, false, " WH_SQL_NOW
     " FROM ok WHERE $3::varchar IS NOT NULL"
     " ON CONFLICT (user_id, variant_id) DO UPDATE SET email = EXCLUDED.email, notified = false, notified_at = NULL,"
     " created_at = EXCLUDED.created_at WHERE a.notified RETURNING a.id),"
@@ -50,8 +49,6 @@ constexpr const char* kUnsubscribeSql =
     " AND (lower(email) = $2 OR user_id = $3) RETURNING 1),"
     " g AS (DELETE FROM wh_guest_stock_alerts WHERE variant_id = $1 AND NOT notified AND lower(email) = $2 RETURNING 1)"
     " SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM g)";
-
-#undef WH_NOW
 
 constexpr const char* kRequired = "Variant ID and email are required";
 

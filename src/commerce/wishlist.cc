@@ -42,7 +42,7 @@ constexpr const char* kAddSql =
     "WITH p AS (SELECT id, is_active FROM products WHERE id = $2),"
     " n AS (SELECT count(*) AS items FROM wishlist WHERE user_id = $1),"
     " ins AS (INSERT INTO wishlist (id, user_id, product_id, created_at)"
-    "   SELECT $3, $1, p.id, " WH_CART_NOW
+    "   SELECT $3, $1, p.id, " WH_SQL_NOW
     " FROM p, n WHERE p.is_active AND n.items < $4"
     "   ON CONFLICT (user_id, product_id) DO NOTHING RETURNING id, user_id, product_id, created_at)"
     " SELECT (SELECT count(*) FROM p), COALESCE((SELECT is_active FROM p), false), (SELECT items FROM n),"

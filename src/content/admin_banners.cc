@@ -8,6 +8,7 @@
 #include "cache/registry.h"
 #include "cache/tags.h"
 #include "core/ids.h"
+#include "db/sql_now.h"
 #include "web/body_fields.h"
 #include "web/query_params.h"
 #include "web/respond.h"
@@ -17,7 +18,6 @@ namespace json = boost::json;
 
 namespace {
 
-#define WH_NOW "(now() AT TIME ZONE 'UTC')"
 #define WH_BANNER_FIELDS                                                                                         \
   "'id', b.id, 'title', b.title, 'description', b.description, 'imageUrl', b.image_url, 'linkUrl', b.link_url, " \
   "'startDate', wh_iso(b.start_date), 'endDate', wh_iso(b.end_date), 'isActive', b.is_active, "                  \
@@ -39,7 +39,7 @@ constexpr const char* kGetSql = "SELECT " WH_BANNER_WITH_CREATOR
 constexpr const char* kInsertSql =
     "INSERT INTO promotional_banners AS b (id, title, description, image_url, link_url, start_date, end_date,"
     " is_active, priority, created_by, created_at, updated_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6::timestamp, $7::timestamp, $8, $9, $10, " WH_NOW ", " WH_NOW
+    " VALUES ($1, $2, $3, $4, $5, $6::timestamp, $7::timestamp, $8, $9, $10, " WH_SQL_NOW ", " WH_SQL_NOW
     ") RETURNING json_build_object(" WH_BANNER_FIELDS ")::text";
 
 // $2 title, $3/$5 whether description/linkUrl are given, $4/$6 their
@@ -52,8 +52,8 @@ constexpr const char* kUpdateSql =
     " link_url = CASE WHEN $5::bool THEN $6 ELSE b.link_url END, image_url = COALESCE($7, b.image_url),"
     " start_date = COALESCE($8::timestamp, b.start_date), end_date = COALESCE($9::timestamp, b.end_date),"
     " priority = COALESCE($10::int, b.priority), is_active = COALESCE($11::bool, b.is_active),"
-    " updated_at = " WH_NOW " WHERE b.id = $1 RETURNING b.end_date > b.start_date, json_build_object(" WH_BANNER_FIELDS
-    ")::text";
+    " updated_at = " WH_SQL_NOW
+    " WHERE b.id = $1 RETURNING b.end_date > b.start_date, json_build_object(" WH_BANNER_FIELDS ")::text";
 
 // $2 the activity (admin/activity_log.h). Returns how many were deleted.
 constexpr const char* kDeleteSql =
@@ -62,7 +62,6 @@ constexpr const char* kDeleteSql =
 
 #undef WH_BANNER_WITH_CREATOR
 #undef WH_BANNER_FIELDS
-#undef WH_NOW
 
 constexpr const char* kEndBeforeStart = "\"endDate\" must be greater than \"ref:startDate\"";
 

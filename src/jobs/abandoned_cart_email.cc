@@ -26,9 +26,9 @@ namespace {
 constexpr const char* kSql =
     "WITH due AS (SELECT c.id AS cart_id, u.id AS user_id, u.email, u.first_name, c.updated_at AS touched"
     " FROM carts c JOIN users u ON u.id = c.user_id"
-    " WHERE c.updated_at < " WH_JOB_NOW
+    " WHERE c.updated_at < " WH_SQL_NOW
     " - make_interval(hours => $2::int)"
-    " AND c.updated_at > " WH_JOB_NOW
+    " AND c.updated_at > " WH_SQL_NOW
     " - make_interval(days => $3::int) AND u.is_active"
     " AND EXISTS (SELECT 1 FROM cart_items i WHERE i.cart_id = c.id)"
     " AND NOT EXISTS (SELECT 1 FROM abandoned_carts a WHERE a.session_id = 'cart:' || c.id"
@@ -47,8 +47,8 @@ constexpr const char* kSql =
     " recorded AS (INSERT INTO abandoned_carts AS a (id, user_id, email, session_id, cart_data, email_sent,"
     " email_sent_at, last_reminder_at, created_at)"
     " SELECT wh_new_id(), d.user_id, d.email, 'cart:' || d.cart_id,"
-    " jsonb_build_object('items', l.items, 'total', wh_money(l.total)), true, " WH_JOB_NOW ", " WH_JOB_NOW
-    ", " WH_JOB_NOW
+    " jsonb_build_object('items', l.items, 'total', wh_money(l.total)), true, " WH_SQL_NOW ", " WH_SQL_NOW
+    ", " WH_SQL_NOW
     " FROM due d JOIN lines l USING (cart_id)"
     " ON CONFLICT (session_id) WHERE session_id LIKE 'cart:%' DO UPDATE SET user_id = EXCLUDED.user_id,"
     " email = EXCLUDED.email, cart_data = EXCLUDED.cart_data, email_sent = true,"
@@ -58,7 +58,7 @@ constexpr const char* kSql =
     " template_data, created_at)"
     " SELECT wh_new_id(), 'abandoned_cart', d.email, 'Your Cart is Waiting! - WigHaven', 'queued', 0, 3,"
     " jsonb_build_object('template', 'abandonedCart', 'variables', jsonb_build_object('name', d.first_name,"
-    " 'items', l.items, 'total', wh_money(l.total), 'cart_link', $4::text)), " WH_JOB_NOW
+    " 'items', l.items, 'total', wh_money(l.total), 'cart_link', $4::text)), " WH_SQL_NOW
     " FROM due d JOIN lines l USING (cart_id) JOIN recorded r ON r.session_id = 'cart:' || d.cart_id RETURNING 1)"
     " SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM mailed)";
 

@@ -41,7 +41,7 @@ namespace {
 constexpr const char* kSql =
     "WITH picked_users AS (SELECT x.id FROM back_in_stock_alerts x" WH_AVAILABLE
     "),"
-    " claimed_users AS (UPDATE back_in_stock_alerts a SET notified = true, notified_at = " WH_JOB_NOW
+    " claimed_users AS (UPDATE back_in_stock_alerts a SET notified = true, notified_at = " WH_SQL_NOW
     " FROM picked_users k WHERE a.id = k.id AND NOT a.notified RETURNING a.user_id, a.email, a.variant_id),"
     " picked_guests AS (SELECT x.id FROM wh_guest_stock_alerts x" WH_AVAILABLE
     "),"
@@ -62,7 +62,7 @@ constexpr const char* kSql =
     " jsonb_build_object('template', 'backInStock', 'variables', jsonb_build_object('name',"
     " COALESCE(NULLIF(d.first_name, ''), 'Valued Customer'), 'product_name', d.product_name,"
     " 'price', wh_money(d.price), 'stock_status', 'In Stock Now!', 'link', $2::text || " WH_PRODUCT_PATH
-    ", 'product_image', d.image)), " WH_JOB_NOW
+    ", 'product_image', d.image)), " WH_SQL_NOW
     " FROM details d WHERE d.active AND NOT EXISTS (SELECT 1 FROM email_preferences ep"
     " WHERE (lower(ep.email) = lower(d.email) OR ep.user_id = d.user_id"
     " OR ep.user_id = (SELECT id FROM users WHERE email = lower(d.email)))"
@@ -70,7 +70,7 @@ constexpr const char* kSql =
     " noted AS (INSERT INTO notifications (id, user_id, type, title, message, link, is_read, created_at, expires_at)"
     " SELECT wh_new_id(), d.user_id, 'back_in_stock', left(d.name || ' is Back in Stock!', 255),"
     " 'The item you were waiting for is now available. Get it before it''s gone!', " WH_PRODUCT_PATH
-    ", false, " WH_JOB_NOW ", " WH_JOB_NOW
+    ", false, " WH_SQL_NOW ", " WH_SQL_NOW
     " + interval '30 days'"
     " FROM details d WHERE d.user_id IS NOT NULL AND d.active RETURNING 1)"
     " SELECT (SELECT count(*) FROM claimed_users), (SELECT count(*) FROM claimed_guests),"

@@ -4,6 +4,7 @@
 #pragma once
 #include "core/task.h"
 #include "db/params.h"
+#include "db/sql_now.h"
 #include "jobs/job.h"
 
 namespace wh::jobs {
@@ -11,9 +12,5 @@ namespace wh::jobs {
 // Runs `sql` with parameters (batch, extra...) until it changes fewer than
 // `batch` rows or ctx.expired(); returns the rows changed.
 Task<long long> in_batches(JobContext& ctx, const char* sql, long long batch, db::Params extra = {});
-
-// "(now() AT TIME ZONE 'UTC')": the old schema's timestamps are UTC
-// timestamps without a zone.
-#define WH_JOB_NOW "(now() AT TIME ZONE 'UTC')"
 
 }  // namespace wh::jobs

@@ -13,10 +13,10 @@ namespace {
 
 constexpr const char* kSql =
     "DELETE FROM guest_carts WHERE id IN (SELECT g.id FROM guest_carts g"
-    " WHERE g.updated_at < " WH_JOB_NOW
+    " WHERE g.updated_at < " WH_SQL_NOW
     " - make_interval(days => $2::int)"
     " AND NOT EXISTS (SELECT 1 FROM guest_cart_items i WHERE i.cart_id = g.id"
-    " AND i.updated_at >= " WH_JOB_NOW " - make_interval(days => $2::int)) LIMIT $1)";
+    " AND i.updated_at >= " WH_SQL_NOW " - make_interval(days => $2::int)) LIMIT $1)";
 
 Task<JobResult> run(JobContext& ctx) {
   JobResult r;

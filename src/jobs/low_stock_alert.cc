@@ -39,7 +39,7 @@ constexpr const char* kAlertSql =
     " notified AS (INSERT INTO notifications (id, user_id, type, title, message, link, is_read, created_at, expires_at)"
     " SELECT wh_new_id(), u.id, 'admin_low_stock', 'Low stock: ' || l.n || ' variant(s)',"
     " l.n || ' variant(s) at or below ' || $1::int || ' in stock (' || l.out_n || ' out of stock): ' || l.skus,"
-    " '/admin/inventory', false, " WH_JOB_NOW ", " WH_JOB_NOW
+    " '/admin/inventory', false, " WH_SQL_NOW ", " WH_SQL_NOW
     " + interval '30 days'"
     " FROM listed l CROSS JOIN users u WHERE l.n > 0 AND u.role IN ('admin', 'super_admin') AND u.is_active"
     " RETURNING 1),"
@@ -47,7 +47,7 @@ constexpr const char* kAlertSql =
     " template_data, created_at)"
     " SELECT wh_new_id(), 'low_stock_alert', $3::text, 'Low Stock Alert - ' || l.n || ' Items', 'queued', 0, 3,"
     " jsonb_build_object('template', 'lowStockAlert', 'variables',"
-    " jsonb_build_object('count', l.n, 'products', l.products, 'link', $4::text)), " WH_JOB_NOW
+    " jsonb_build_object('count', l.n, 'products', l.products, 'link', $4::text)), " WH_SQL_NOW
     " FROM listed l WHERE l.n > 0 AND $3::text <> '' RETURNING 1)"
     " SELECT (SELECT n FROM listed), (SELECT count(*) FROM notified), (SELECT count(*) FROM mailed)";
 

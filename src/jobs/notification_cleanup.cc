@@ -12,9 +12,9 @@ namespace {
 
 constexpr const char* kSql =
     "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications"
-    " WHERE (is_read AND created_at < " WH_JOB_NOW
+    " WHERE (is_read AND created_at < " WH_SQL_NOW
     " - make_interval(days => $2::int))"
-    " OR expires_at < " WH_JOB_NOW " LIMIT $1)";
+    " OR expires_at < " WH_SQL_NOW " LIMIT $1)";
 
 Task<JobResult> run(JobContext& ctx) {
   const long long batch = ctx.knob("BATCH", 1000);

@@ -13,13 +13,13 @@ namespace {
 
 constexpr const char* kRevoked =
     "DELETE FROM blacklisted_tokens WHERE id IN (SELECT id FROM blacklisted_tokens"
-    " WHERE expires_at < " WH_JOB_NOW " - interval '10 minutes' LIMIT $1)";
+    " WHERE expires_at < " WH_SQL_NOW " - interval '10 minutes' LIMIT $1)";
 constexpr const char* kReset =
     "DELETE FROM password_reset_tokens WHERE id IN (SELECT id FROM password_reset_tokens"
-    " WHERE expires_at < " WH_JOB_NOW " LIMIT $1)";
+    " WHERE expires_at < " WH_SQL_NOW " LIMIT $1)";
 constexpr const char* kVerification =
     "DELETE FROM email_verification_tokens WHERE id IN (SELECT id FROM email_verification_tokens"
-    " WHERE expires_at < " WH_JOB_NOW " LIMIT $1)";
+    " WHERE expires_at < " WH_SQL_NOW " LIMIT $1)";
 
 Task<JobResult> run(JobContext& ctx) {
   const long long batch = ctx.knob("BATCH", 1000);

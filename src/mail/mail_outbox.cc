@@ -1,10 +1,9 @@
 #include "mail/mail_outbox.h"
 
 #include "db/db.h"
+#include "db/sql_now.h"
 
 namespace wh::mail {
-
-#define WH_NOW "(now() AT TIME ZONE 'UTC')"
 
 namespace {
 
@@ -27,12 +26,12 @@ std::string id_array(const std::vector<std::string>& ids) {
 Task<std::vector<QueuedRow>> claim_queued(db::Db& db, int limit, std::chrono::milliseconds claim_for) {
   constexpr const char* kSql =
       "WITH c AS (SELECT id FROM email_logs WHERE status = 'queued'"
-      " AND (next_attempt_at IS NULL OR next_attempt_at <= " WH_NOW
+      " AND (next_attempt_at IS NULL OR next_attempt_at <= " WH_SQL_NOW
       ")"
-      " AND (claimed_until IS NULL OR claimed_until < " WH_NOW
+      " AND (claimed_until IS NULL OR claimed_until < " WH_SQL_NOW
       ")"
       " ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)"
-      " UPDATE email_logs e SET claimed_until = " WH_NOW
+      " UPDATE email_logs e SET claimed_until = " WH_SQL_NOW
       " + make_interval(secs => $2::double precision)"
       " FROM c WHERE e.id = c.id"
       " RETURNING e.id, e.type, e.to_email, e.subject, COALESCE(e.template_data::text, 'null'), e.attempt_count,"
@@ -51,7 +50,7 @@ Task<std::vector<QueuedRow>> claim_queued(db::Db& db, int limit, std::chrono::mi
 
 Task<void> mark_sent(db::Db& db, const std::string& id, const std::string& message_id) {
   constexpr const char* kSql =
-      "UPDATE email_logs SET status = 'sent', sent_at = " WH_NOW
+      "UPDATE email_logs SET status = 'sent', sent_at = " WH_SQL_NOW
       ", message_id = NULLIF($2, ''),"
       " attempt_count = attempt_count + 1, last_error = NULL, claimed_until = NULL, next_attempt_at = NULL"
       " WHERE id = $1 AND status = 'queued'";
@@ -79,7 +78,7 @@ Task<void> schedule_retry(db::Db& db, const std::string& id, const std::string& 
                           std::chrono::milliseconds delay) {
   constexpr const char* kSql =
       "UPDATE email_logs SET attempt_count = attempt_count + 1, last_error = $2, claimed_until = NULL,"
-      " next_attempt_at = " WH_NOW
+      " next_attempt_at = " WH_SQL_NOW
       " + make_interval(secs => $3::double precision)"
       " WHERE id = $1 AND status = 'queued'";
   db::Params params{id, error, seconds_text(delay)};
@@ -111,7 +110,5 @@ Task<long> queue_depth(db::Db& db) {
   auto r = co_await db.query(kSql);
   co_return static_cast<long>(r.get_int(0, 0));
 }
-
-#undef WH_NOW
 
 }  // namespace wh::mail

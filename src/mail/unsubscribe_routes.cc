@@ -6,6 +6,7 @@
 #include "accounts/validation.h"
 #include "core/ids.h"
 #include "db/db.h"
+#include "db/sql_now.h"
 #include "mail/unsubscribe_link.h"
 #include "security/route_limit.h"
 #include "web/context.h"
@@ -19,8 +20,6 @@ using web::Context;
 
 namespace {
 
-#define WH_NOW "(now() AT TIME ZONE 'UTC')"
-
 const security::RatePolicy kUnsubscribeLimit{"unsubscribe", 20, std::chrono::hours(1)};
 const char* const kLimitMessage = "Too many unsubscribe requests. Please try again later.";
 
@@ -31,9 +30,9 @@ constexpr const char* kUnsubscribeAll =
     " abandoned_cart_emails, back_in_stock_emails, created_at, updated_at)"
     " VALUES ($1, (SELECT u.id FROM users u WHERE u.email = $2"
     " AND NOT EXISTS (SELECT 1 FROM email_preferences e WHERE e.user_id = u.id)),"
-    " $2, true, false, false, false, " WH_NOW ", " WH_NOW
+    " $2, true, false, false, false, " WH_SQL_NOW ", " WH_SQL_NOW
     ")"
-    " ON CONFLICT (email) DO UPDATE SET unsubscribed_from_all = true, updated_at = " WH_NOW;
+    " ON CONFLICT (email) DO UPDATE SET unsubscribed_from_all = true, updated_at = " WH_SQL_NOW;
 
 constexpr const char* kPreferenceJson =
     "json_build_object('id', p.id, 'userId', p.user_id, 'email', p.email, 'unsubscribedFromAll',"
@@ -100,11 +99,11 @@ Task<http::Response> put_preferences(Context& ctx) {
           " ORDER BY (email = $2) DESC LIMIT 1),"
           " updated AS (UPDATE email_preferences p SET marketing_emails = $3::boolean, abandoned_cart_emails = "
           "$4::boolean,"
-          " back_in_stock_emails = $5::boolean, unsubscribed_from_all = $6::boolean, updated_at = " WH_NOW
+          " back_in_stock_emails = $5::boolean, unsubscribed_from_all = $6::boolean, updated_at = " WH_SQL_NOW
           " FROM existing WHERE p.id = existing.id RETURNING p.*),"
           " inserted AS (INSERT INTO email_preferences (id, user_id, email, marketing_emails, abandoned_cart_emails,"
           " back_in_stock_emails, unsubscribed_from_all, created_at, updated_at)"
-          " SELECT $7, $1, $2, $3::boolean, $4::boolean, $5::boolean, $6::boolean, " WH_NOW ", " WH_NOW
+          " SELECT $7, $1, $2, $3::boolean, $4::boolean, $5::boolean, $6::boolean, " WH_SQL_NOW ", " WH_SQL_NOW
           " WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING *)"
           " SELECT ") +
       kPreferenceJson + " FROM (SELECT * FROM updated UNION ALL SELECT * FROM inserted) p";
@@ -150,8 +149,6 @@ Task<http::Response> one_click_post(Context& ctx) {
   co_await unsubscribe_everything(ctx, address);
   co_return message("Successfully unsubscribed from all emails");
 }
-
-#undef WH_NOW
 
 }  // namespace
 

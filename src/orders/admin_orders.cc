@@ -272,10 +272,10 @@ Task<http::Response> bulk_status(web::Context& ctx) {
 // ---- refund -------------------------------------------------------------
 
 constexpr const char* kClaimRefundSql =
-    "UPDATE orders SET payment_status = 'refund_pending', updated_at = " WH_ORDERS_NOW
+    "UPDATE orders SET payment_status = 'refund_pending', updated_at = " WH_SQL_NOW
     " WHERE id = $1 AND payment_status = 'paid' AND status <> 'refunded' RETURNING id";
 constexpr const char* kRefundFailedSql =
-    "UPDATE orders SET payment_status = 'refund_failed', updated_at = " WH_ORDERS_NOW
+    "UPDATE orders SET payment_status = 'refund_failed', updated_at = " WH_SQL_NOW
     ", notes = concat_ws(E'\\n', NULLIF(notes, ''), $2::text) WHERE id = $1 AND payment_status = 'refund_pending'";
 
 Task<http::Response> refund_order(web::Context& ctx) {
@@ -312,8 +312,8 @@ Task<http::Response> refund_order(web::Context& ctx) {
 
 // $5 the activity (admin/activity_log.h).
 constexpr const char* kTrackingSql =
-    "WITH u AS (UPDATE orders SET tracking_number = $2, carrier = $3, status = 'shipped', updated_at = " WH_ORDERS_NOW
-    ", shipped_at = COALESCE(shipped_at, " WH_ORDERS_NOW
+    "WITH u AS (UPDATE orders SET tracking_number = $2, carrier = $3, status = 'shipped', updated_at = " WH_SQL_NOW
+    ", shipped_at = COALESCE(shipped_at, " WH_SQL_NOW
     ") WHERE id = $1 AND status = $4 RETURNING id), " WH_ADMIN_ACTIVITY("u", "$5") " SELECT id FROM u";
 
 Task<http::Response> update_tracking(web::Context& ctx) {

@@ -54,7 +54,7 @@ std::string clear_items_sql(bool guest) {
 }
 std::string clear_coupon_sql(bool guest) {
   return std::string("UPDATE ") + (guest ? "guest_carts" : "carts") +
-         " SET coupon_code = NULL, updated_at = " WH_ORDERS_NOW " WHERE id = $1 AND coupon_code IS NOT NULL";
+         " SET coupon_code = NULL, updated_at = " WH_SQL_NOW " WHERE id = $1 AND coupon_code IS NOT NULL";
 }
 
 // Reserves, consumes the coupon, inserts the order and its items; returns
@@ -66,20 +66,20 @@ WITH r AS (
   UPDATE variants v SET reserved_stock = v.reserved_stock + ($17::jsonb ->> v.id)::int
    WHERE v.id = ANY(ARRAY(SELECT jsonb_object_keys($17::jsonb))) RETURNING v.id),
 d AS (
-  UPDATE discount_codes SET used_count = used_count + 1, updated_at = )" WH_ORDERS_NOW R"(
+  UPDATE discount_codes SET used_count = used_count + 1, updated_at = )" WH_SQL_NOW R"(
    WHERE id = $18 RETURNING id),
 o AS (
   INSERT INTO orders (id, user_id, order_number, status, payment_status, subtotal, shipping, tax, discount, total,
                       customer_email, customer_phone, shipping_address, billing_address, notes, paystack_reference,
                       coupon_code, created_at, updated_at)
   VALUES ($1, $2, $3, 'pending', 'pending', $4::numeric, $5::numeric, $6::numeric, $7::numeric, $8::numeric, $9, $10,
-          $11::jsonb, $12::jsonb, $13, $14, $15, )" WH_ORDERS_NOW ", " WH_ORDERS_NOW R"()
+          $11::jsonb, $12::jsonb, $13, $14, $15, )" WH_SQL_NOW ", " WH_SQL_NOW R"()
   RETURNING *),
 i AS (
   INSERT INTO order_items (id, order_id, variant_id, product_name, variant_sku, attributes, quantity, unit_price,
                            subtotal, created_at)
   SELECT x.id, $1, x.variant_id, x.product_name, x.variant_sku, x.attributes, x.quantity, x.unit_price, x.subtotal,
-         )" WH_ORDERS_NOW R"(
+         )" WH_SQL_NOW R"(
     FROM json_to_recordset($16::json) AS x(id text, variant_id text, product_name text, variant_sku text,
                                            attributes jsonb, quantity int, unit_price numeric, subtotal numeric)
   RETURNING *)

@@ -62,7 +62,7 @@ Task<http::Response> my_orders(web::Context& ctx) {
 }
 
 constexpr const char* kCancelReleasedSql =
-    "UPDATE orders SET status = 'cancelled', updated_at = " WH_ORDERS_NOW
+    "UPDATE orders SET status = 'cancelled', updated_at = " WH_SQL_NOW
     " WHERE id = $1 AND status = 'pending' AND payment_status NOT IN ('paid', 'refund_pending', 'refunded')"
     " RETURNING id";
 

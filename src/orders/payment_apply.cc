@@ -35,30 +35,30 @@ constexpr const char* kLockStockSql =
 // $2 = the order held its reservation (else the coupon use the release gave
 // back is taken again), $3 the channel.
 constexpr const char* kMarkPaidSql = R"(
-WITH c AS (UPDATE discount_codes d SET used_count = d.used_count + 1, updated_at = )" WH_ORDERS_NOW R"(
+WITH c AS (UPDATE discount_codes d SET used_count = d.used_count + 1, updated_at = )" WH_SQL_NOW R"(
            FROM orders o WHERE NOT $2::boolean AND o.id = $1 AND o.coupon_code IS NOT NULL
             AND upper(d.code) = upper(o.coupon_code) RETURNING d.id)
-UPDATE orders SET status = 'processing', payment_status = 'paid', paid_at = )" WH_ORDERS_NOW R"(,
-       payment_method = COALESCE(NULLIF($3, ''), payment_method), updated_at = )" WH_ORDERS_NOW R"(
+UPDATE orders SET status = 'processing', payment_status = 'paid', paid_at = )" WH_SQL_NOW R"(,
+       payment_method = COALESCE(NULLIF($3, ''), payment_method), updated_at = )" WH_SQL_NOW R"(
  WHERE id = $1)";
 
 // Paid for an order an operator already moved on (processing, shipped,
 // delivered: its units already left the shelf, reservations.h): only the
 // payment is recorded, the stock is not taken a second time.
 constexpr const char* kPaidOnlySql =
-    "UPDATE orders SET payment_status = 'paid', paid_at = " WH_ORDERS_NOW
-    ", payment_method = COALESCE(NULLIF($2, ''), payment_method), updated_at = " WH_ORDERS_NOW " WHERE id = $1";
+    "UPDATE orders SET payment_status = 'paid', paid_at = " WH_SQL_NOW
+    ", payment_method = COALESCE(NULLIF($2, ''), payment_method), updated_at = " WH_SQL_NOW " WHERE id = $1";
 
 // Paid for stock that is gone: cancelled, refund_pending; a reservation
 // still held ($2) is given back with its coupon use.
 constexpr const char* kRefundPendingSql = R"(
 WITH o AS (UPDATE orders SET status = 'cancelled', payment_status = 'refund_pending', )" WH_APPEND_NOTE("3") R"(,
-             updated_at = )" WH_ORDERS_NOW R"( WHERE id = $1 RETURNING coupon_code),
+             updated_at = )" WH_SQL_NOW R"( WHERE id = $1 RETURNING coupon_code),
 q AS (SELECT variant_id, sum(quantity)::int AS qty FROM order_items WHERE order_id = $1 AND $2::boolean
        GROUP BY variant_id),
-v AS (UPDATE variants v SET reserved_stock = GREATEST(v.reserved_stock - q.qty, 0), updated_at = )" WH_ORDERS_NOW R"(
+v AS (UPDATE variants v SET reserved_stock = GREATEST(v.reserved_stock - q.qty, 0), updated_at = )" WH_SQL_NOW R"(
       FROM q WHERE v.id = q.variant_id RETURNING v.product_id),
-c AS (UPDATE discount_codes d SET used_count = GREATEST(d.used_count - 1, 0), updated_at = )" WH_ORDERS_NOW R"(
+c AS (UPDATE discount_codes d SET used_count = GREATEST(d.used_count - 1, 0), updated_at = )" WH_SQL_NOW R"(
       FROM o WHERE $2::boolean AND o.coupon_code IS NOT NULL AND upper(d.code) = upper(o.coupon_code) RETURNING d.id)
 SELECT DISTINCT product_id FROM v)";
 
@@ -74,7 +74,7 @@ WITH o AS (SELECT id, user_id, order_number, customer_email, shipping_address, s
 n AS (INSERT INTO notifications (id, user_id, type, title, message, link, is_read, created_at)
       SELECT $3, o.user_id, 'payment', 'Payment received',
              'We received your payment for order ' || o.order_number || '. We are getting it ready.',
-             '/account/orders/' || o.order_number, false, )" WH_ORDERS_NOW R"( FROM o WHERE o.user_id IS NOT NULL
+             '/account/orders/' || o.order_number, false, )" WH_SQL_NOW R"( FROM o WHERE o.user_id IS NOT NULL
       RETURNING id),
 m AS (INSERT INTO email_logs (id, type, to_email, subject, status, attempt_count, max_attempts, template_data,
                               created_at)
@@ -96,17 +96,17 @@ m AS (INSERT INTO email_logs (id, type, to_email, subject, status, attempt_count
                'tracking_link', CASE WHEN o.user_id IS NULL
                                      THEN $4 || '/order-confirmation/' || o.order_number || '?email=' || $5
                                      ELSE $4 || '/account/orders/' || o.order_number END)),
-             )" WH_ORDERS_NOW R"(
+             )" WH_SQL_NOW R"(
         FROM o WHERE NOT EXISTS (SELECT 1 FROM system_settings WHERE key = 'orderConfirmationEmail' AND value = 'false')
       RETURNING id)
 SELECT (SELECT count(*) FROM n), (SELECT count(*) FROM m))";
 
 constexpr const char* kRefundResultSql = "UPDATE orders SET payment_status = $2, " WH_APPEND_NOTE(
-    "3") ", updated_at = " WH_ORDERS_NOW " WHERE id = $1 AND payment_status = 'refund_pending'";
+    "3") ", updated_at = " WH_SQL_NOW " WHERE id = $1 AND payment_status = 'refund_pending'";
 
 // Once per note text: a second verify of the same wrong amount adds nothing.
 constexpr const char* kFlagSql =
-    "UPDATE orders SET " WH_APPEND_NOTE("2") ", updated_at = " WH_ORDERS_NOW
+    "UPDATE orders SET " WH_APPEND_NOTE("2") ", updated_at = " WH_SQL_NOW
                                              " WHERE id = $1 AND position($2 in COALESCE(notes, '')) = 0 RETURNING id";
 
 #undef WH_APPEND_NOTE

@@ -20,9 +20,9 @@ Task<std::vector<Unpaid>> unpaid(web::Services& services, std::chrono::minutes m
                                  std::optional<std::chrono::minutes> max_age, int limit) {
   constexpr const char* kSql =
       "SELECT id, COALESCE(paystack_reference, '') FROM orders WHERE status = 'pending' AND payment_status = 'pending'"
-      " AND created_at < " WH_ORDERS_NOW
+      " AND created_at < " WH_SQL_NOW
       " - make_interval(mins => $1::int)"
-      " AND ($2::int IS NULL OR created_at > " WH_ORDERS_NOW
+      " AND ($2::int IS NULL OR created_at > " WH_SQL_NOW
       " - make_interval(mins => $2::int))"
       " ORDER BY created_at, id LIMIT $3";
   std::optional<int> max_minutes;

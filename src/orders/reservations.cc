@@ -12,14 +12,14 @@ namespace {
 
 constexpr const char* kReleaseSql = R"(
 WITH o AS (
-  UPDATE orders SET status = $2, payment_status = $3, updated_at = )" WH_ORDERS_NOW R"(
+  UPDATE orders SET status = $2, payment_status = $3, updated_at = )" WH_SQL_NOW R"(
    WHERE id = $1 AND status = 'pending' AND payment_status = 'pending'
   RETURNING id, coupon_code),
 q AS (SELECT oi.variant_id, sum(oi.quantity)::int AS qty FROM order_items oi JOIN o ON o.id = oi.order_id
        GROUP BY oi.variant_id),
 v AS (UPDATE variants v SET reserved_stock = GREATEST(v.reserved_stock - q.qty, 0)
         FROM q WHERE v.id = q.variant_id RETURNING v.product_id),
-c AS (UPDATE discount_codes d SET used_count = GREATEST(d.used_count - 1, 0), updated_at = )" WH_ORDERS_NOW R"(
+c AS (UPDATE discount_codes d SET used_count = GREATEST(d.used_count - 1, 0), updated_at = )" WH_SQL_NOW R"(
         FROM o WHERE o.coupon_code IS NOT NULL AND upper(d.code) = upper(o.coupon_code) RETURNING d.id)
 SELECT DISTINCT product_id FROM v)";
 
@@ -37,12 +37,12 @@ constexpr const char* kLockShelfSql = WH_ORDER_UNITS
 // reason $2, created_by $3 (NULL for the shop itself).
 #define WH_UNITS_SQL(stock, reserved, type, quantity, previous)                                                    \
   WH_ORDER_UNITS ", v AS (UPDATE variants v SET stock = " stock ", reserved_stock = " reserved                     \
-                 ", updated_at = " WH_ORDERS_NOW                                                                   \
+                 ", updated_at = " WH_SQL_NOW                                                                      \
                  " FROM q WHERE v.id = q.variant_id RETURNING v.id, v.product_id, v.stock AS new_stock, q.qty),"   \
                  " m AS (INSERT INTO stock_movements (id, variant_id, order_id, type, quantity, previous_stock,"   \
                  " new_stock, reason, created_by, created_at)"                                                     \
                  " SELECT 'c' || substr(md5(random()::text || v.id || clock_timestamp()::text), 1, 24), v.id, $1," \
-                 " '" type "', " quantity ", " previous ", v.new_stock, $2, $3, " WH_ORDERS_NOW                    \
+                 " '" type "', " quantity ", " previous ", v.new_stock, $2, $3, " WH_SQL_NOW                       \
                  " FROM v RETURNING id) SELECT DISTINCT product_id FROM v"
 
 constexpr const char* kSellReservedSql =
@@ -55,14 +55,14 @@ constexpr const char* kBackToShelfSql =
 #undef WH_UNITS_SQL
 
 constexpr const char* kCouponBackSql =
-    "UPDATE discount_codes d SET used_count = GREATEST(d.used_count - 1, 0), updated_at = " WH_ORDERS_NOW
+    "UPDATE discount_codes d SET used_count = GREATEST(d.used_count - 1, 0), updated_at = " WH_SQL_NOW
     " FROM orders o WHERE o.id = $1 AND o.coupon_code IS NOT NULL AND upper(d.code) = upper(o.coupon_code)";
 
 constexpr const char* kSetStateSql =
-    "UPDATE orders SET status = $2::text, payment_status = $3::text, updated_at = " WH_ORDERS_NOW
-    ", shipped_at = CASE WHEN $2::text = 'shipped' THEN COALESCE(shipped_at, " WH_ORDERS_NOW
+    "UPDATE orders SET status = $2::text, payment_status = $3::text, updated_at = " WH_SQL_NOW
+    ", shipped_at = CASE WHEN $2::text = 'shipped' THEN COALESCE(shipped_at, " WH_SQL_NOW
     ") ELSE shipped_at END"
-    ", delivered_at = CASE WHEN $2::text = 'delivered' THEN COALESCE(delivered_at, " WH_ORDERS_NOW
+    ", delivered_at = CASE WHEN $2::text = 'delivered' THEN COALESCE(delivered_at, " WH_SQL_NOW
     ") ELSE delivered_at END"
     " WHERE id = $1";
 

@@ -18,6 +18,7 @@
 
 #include "core/task.h"
 #include "db/db.h"
+#include "db/sql_now.h"
 #include "web/services.h"
 
 namespace wh::orders {
@@ -70,9 +71,5 @@ const char* units_sql(StockMove move);
 // Invalidates the detail of each product (available stock changed; the
 // lists may lag, docs/caching.md).
 void invalidate_stock(web::Services& services, const std::vector<std::string>& product_ids);
-
-// The time SQL of this module: the database clock in UTC, as timestamp(3)
-// columns hold it.
-#define WH_ORDERS_NOW "(now() AT TIME ZONE 'UTC')"
 
 }  // namespace wh::orders

@@ -6,12 +6,11 @@
 #include "core/crypto.h"
 #include "core/ids.h"
 #include "db/db.h"
+#include "db/sql_now.h"
 
 namespace wh::payments {
 
 namespace json = boost::json;
-
-#define WH_NOW "(now() AT TIME ZONE 'UTC')"
 
 namespace {
 
@@ -66,7 +65,7 @@ Task<bool> record_event(db::Db& db, const IncomingEvent& e) {
   constexpr const char* kSql =
       "INSERT INTO wh_payment_events (id, event, event_key, reference, payload, status, result, processed_at)"
       " VALUES ($1, $2, $3, NULLIF($4, ''), $5::jsonb, $6::text, CASE WHEN $6::text = 'ignored' THEN 'not_handled' END,"
-      " CASE WHEN $6::text = 'ignored' THEN " WH_NOW " END) ON CONFLICT (event_key) DO NOTHING RETURNING id";
+      " CASE WHEN $6::text = 'ignored' THEN " WH_SQL_NOW " END) ON CONFLICT (event_key) DO NOTHING RETURNING id";
   std::string status = handled_event(e.event) ? "queued" : "ignored";
   db::Params params{new_cuid(), e.event, e.key, e.reference, e.payload, status};
   auto r = co_await db.query(kSql, std::move(params));
@@ -76,10 +75,10 @@ Task<bool> record_event(db::Db& db, const IncomingEvent& e) {
 Task<std::vector<QueuedEvent>> claim_events(db::Db& db, int limit, std::chrono::milliseconds claim_for) {
   constexpr const char* kSql =
       "WITH c AS (SELECT id FROM wh_payment_events WHERE status = 'queued'"
-      " AND (next_attempt_at IS NULL OR next_attempt_at <= " WH_NOW
-      ") AND (claimed_until IS NULL OR claimed_until < " WH_NOW
+      " AND (next_attempt_at IS NULL OR next_attempt_at <= " WH_SQL_NOW
+      ") AND (claimed_until IS NULL OR claimed_until < " WH_SQL_NOW
       ") ORDER BY received_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)"
-      " UPDATE wh_payment_events e SET claimed_until = " WH_NOW
+      " UPDATE wh_payment_events e SET claimed_until = " WH_SQL_NOW
       " + make_interval(secs => $2::double precision)"
       " FROM c WHERE e.id = c.id RETURNING e.id, e.event, e.payload::text, e.attempts, e.received_at";
   db::Params params{limit, seconds_of(claim_for)};
@@ -97,7 +96,7 @@ Task<void> mark_processed(db::Db& db, const std::string& id, std::string_view st
                           const std::string& order_id) {
   constexpr const char* kSql =
       "UPDATE wh_payment_events SET status = $2, result = $3, order_id = NULLIF($4, ''), attempts = attempts + 1,"
-      " error = NULL, claimed_until = NULL, next_attempt_at = NULL, processed_at = " WH_NOW
+      " error = NULL, claimed_until = NULL, next_attempt_at = NULL, processed_at = " WH_SQL_NOW
       " WHERE id = $1 AND status = 'queued'";
   db::Params params{id, status, result, order_id};
   co_await db.query(kSql, std::move(params));
@@ -107,7 +106,8 @@ Task<void> schedule_event_retry(db::Db& db, const std::string& id, const std::st
                                 std::chrono::milliseconds delay) {
   constexpr const char* kSql =
       "UPDATE wh_payment_events SET attempts = attempts + 1, error = $2, claimed_until = NULL,"
-      " next_attempt_at = " WH_NOW " + make_interval(secs => $3::double precision) WHERE id = $1 AND status = 'queued'";
+      " next_attempt_at = " WH_SQL_NOW
+      " + make_interval(secs => $3::double precision) WHERE id = $1 AND status = 'queued'";
   db::Params params{id, error, seconds_of(delay)};
   co_await db.query(kSql, std::move(params));
 }
@@ -115,7 +115,7 @@ Task<void> schedule_event_retry(db::Db& db, const std::string& id, const std::st
 Task<void> mark_event_failed(db::Db& db, const std::string& id, const std::string& error) {
   constexpr const char* kSql =
       "UPDATE wh_payment_events SET status = 'failed', attempts = attempts + 1, error = $2, claimed_until = NULL,"
-      " next_attempt_at = NULL, processed_at = " WH_NOW " WHERE id = $1 AND status = 'queued'";
+      " next_attempt_at = NULL, processed_at = " WH_SQL_NOW " WHERE id = $1 AND status = 'queued'";
   db::Params params{id, error};
   co_await db.query(kSql, std::move(params));
 }
@@ -130,7 +130,5 @@ Task<void> release_event_claims(db::Db& db, const std::vector<std::string>& ids)
   db::Params params{list};
   co_await db.query(kSql, std::move(params));
 }
-
-#undef WH_NOW
 
 }  // namespace wh::payments

@@ -69,7 +69,7 @@ Task<Response> list_reviews(Context& ctx) {
 constexpr const char* kUpdateSql = R"(
 WITH r AS (UPDATE reviews SET title = COALESCE($2, title), content = COALESCE($3, content),
                               rating = COALESCE($4::int, rating), is_approved = COALESCE($5::boolean, is_approved),
-                              updated_at = )" WH_REVIEW_NOW R"(
+                              updated_at = )" WH_SQL_NOW R"(
             WHERE id = $1 RETURNING *),
 )" WH_ADMIN_ACTIVITY("(SELECT id FROM r)", "$6") R"(
 SELECT )" WH_REVIEW_ADMIN_JSON R"(::text, r.product_id FROM r)" WH_REVIEW_ADMIN_JOINS;
@@ -79,14 +79,14 @@ SELECT )" WH_REVIEW_ADMIN_JSON R"(::text, r.product_id FROM r)" WH_REVIEW_ADMIN_
 // e-mail), queues the reviewApproved e-mail to its author.
 constexpr const char* kApproveSql = R"(
 WITH o AS (SELECT id, is_approved FROM reviews WHERE id = $1 FOR UPDATE),
-r AS (UPDATE reviews x SET is_approved = true, updated_at = )" WH_REVIEW_NOW R"( FROM o WHERE x.id = o.id
+r AS (UPDATE reviews x SET is_approved = true, updated_at = )" WH_SQL_NOW R"( FROM o WHERE x.id = o.id
       RETURNING x.*, o.is_approved AS was_approved),
 m AS (INSERT INTO email_logs (id, type, to_email, subject, status, attempt_count, max_attempts, template_data,
                               created_at)
       SELECT wh_new_id(), 'review_approved', u.email, 'Your Review is Live! ⭐', 'queued', 0, 3,
              jsonb_build_object('template', 'reviewApproved', 'variables', jsonb_build_object(
                'name', COALESCE(NULLIF(btrim(u.first_name), ''), 'Reviewer'), 'product_name', p.name,
-               'review_title', r.title, 'product_link', $2::text || '/products/' || p.id)), )" WH_REVIEW_NOW R"(
+               'review_title', r.title, 'product_link', $2::text || '/products/' || p.id)), )" WH_SQL_NOW R"(
         FROM r JOIN users u ON u.id = r.user_id JOIN products p ON p.id = r.product_id
        WHERE NOT r.was_approved
       RETURNING id),
@@ -95,7 +95,7 @@ SELECT )" WH_REVIEW_ADMIN_JSON R"(::text, r.product_id, (SELECT count(*) FROM m)
 
 // $1 id, $2 the activity.
 constexpr const char* kRejectSql = R"(
-WITH r AS (UPDATE reviews SET is_approved = false, updated_at = )" WH_REVIEW_NOW R"( WHERE id = $1 RETURNING *),
+WITH r AS (UPDATE reviews SET is_approved = false, updated_at = )" WH_SQL_NOW R"( WHERE id = $1 RETURNING *),
 )" WH_ADMIN_ACTIVITY("(SELECT id FROM r)", "$2") R"(
 SELECT )" WH_REVIEW_ADMIN_JSON R"(::text, r.product_id FROM r)" WH_REVIEW_ADMIN_JOINS;
 
@@ -177,7 +177,7 @@ Task<Response> delete_review(Context& ctx) {
 // $1 the ids (JSON array), $2 approved, $3 the activity. One row per
 // review changed: its product.
 constexpr const char* kBulkSetSql =
-    "WITH c AS (UPDATE reviews SET is_approved = $2::boolean, updated_at = " WH_REVIEW_NOW
+    "WITH c AS (UPDATE reviews SET is_approved = $2::boolean, updated_at = " WH_SQL_NOW
     " WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)) RETURNING id, product_id), " WH_ADMIN_ACTIVITY(
         "c", "$3") " SELECT product_id FROM c";
 // $1 the ids, $2 the activity.
@@ -248,7 +248,7 @@ Task<Response> bulk_update(Context& ctx) {
 
 // $1 user, $2 status, $3 the activity.
 constexpr const char* kUserStatusSql =
-    "WITH u AS (UPDATE users SET review_status = $2, updated_at = " WH_REVIEW_NOW
+    "WITH u AS (UPDATE users SET review_status = $2, updated_at = " WH_SQL_NOW
     " WHERE id = $1 RETURNING id, json_build_object('id', id, 'email', email, 'firstName', first_name, 'lastName',"
     " last_name, 'role', role, 'reviewStatus', review_status)::text AS j), " WH_ADMIN_ACTIVITY("u",
                                                                                                "$3") " SELECT j FROM u";

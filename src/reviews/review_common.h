@@ -9,13 +9,11 @@
 
 #include "core/task.h"
 #include "core/text.h"
+#include "db/sql_now.h"
 #include "web/context.h"
 #include "web/router.h"
 
 namespace wh::reviews {
-
-// The timestamp Prisma wrote: UTC in a timestamp(3) without time zone.
-#define WH_REVIEW_NOW "(now() AT TIME ZONE 'UTC')"
 
 // The Prisma review row of `r` (no orderId: the public lists leave it out).
 #define WH_REVIEW_FIELDS                                                                                             \

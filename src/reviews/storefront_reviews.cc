@@ -116,22 +116,22 @@ ins AS (INSERT INTO reviews (id, product_id, user_id, order_id, rating, title, c
                ARRAY(SELECT jsonb_array_elements_text($7::jsonb)),
                COALESCE(NULLIF(concat_ws(' ', NULLIF(btrim(u.first_name), ''), NULLIF(btrim(u.last_name), '')), ''),
                         NULLIF(split_part(u.email, '@', 1), ''), 'Anonymous'),
-               EXISTS (SELECT 1 FROM bought), u.review_status = 'trusted' OR $9::boolean, 0, )" WH_REVIEW_NOW
-                                   R"(, )" WH_REVIEW_NOW R"(
+               EXISTS (SELECT 1 FROM bought), u.review_status = 'trusted' OR $9::boolean, 0, )" WH_SQL_NOW
+                                   R"(, )" WH_SQL_NOW R"(
           FROM u, p, missing WHERE u.review_status <> 'blocked' AND missing.n = 0
         RETURNING *),
-linked AS (UPDATE media m SET used_by = r.id, usage_type = 'review_image', updated_at = )" WH_REVIEW_NOW R"(
+linked AS (UPDATE media m SET used_by = r.id, usage_type = 'review_image', updated_at = )" WH_SQL_NOW R"(
              FROM ins r WHERE m.uploaded_by = $2 AND m.status = 'active' AND m.url IN (SELECT url FROM img)
            RETURNING m.id),
 mine AS (INSERT INTO notifications (id, user_id, type, title, message, link, is_read, created_at, expires_at)
          SELECT wh_new_id(), r.user_id, 'review', 'Review Submitted',
                 'Thanks for reviewing "' || p.name || '". Your feedback helps others!', '/products/' || r.product_id,
-                false, )" WH_REVIEW_NOW ", " WH_REVIEW_NOW R"( + interval '30 days' FROM ins r, p
+                false, )" WH_SQL_NOW ", " WH_SQL_NOW R"( + interval '30 days' FROM ins r, p
          RETURNING id),
 admins AS (INSERT INTO notifications (id, user_id, type, title, message, link, is_read, created_at, expires_at)
            SELECT wh_new_id(), a.id, 'admin_new_review',
                   CASE WHEN r.is_approved THEN 'New Review Published' ELSE 'New Review Awaiting Moderation' END,
-                  p.name || ' - ' || r.rating || '★', '/admin/reviews', false, )" WH_REVIEW_NOW ", " WH_REVIEW_NOW
+                  p.name || ' - ' || r.rating || '★', '/admin/reviews', false, )" WH_SQL_NOW ", " WH_SQL_NOW
                                    R"( + interval '30 days'
              FROM ins r, p, users a WHERE a.role IN ('admin', 'super_admin') AND a.is_active
            RETURNING id)
@@ -236,8 +236,8 @@ Task<Response> create_review(Context& ctx) {
 constexpr const char* kHelpfulSql = R"(
 WITH r AS (SELECT id FROM reviews WHERE id = $1 AND is_approved),
 v AS (INSERT INTO review_votes (id, review_id, user_id, created_at)
-      SELECT $3, r.id, $2, )" WH_REVIEW_NOW R"( FROM r ON CONFLICT (review_id, user_id) DO NOTHING RETURNING review_id),
-c AS (UPDATE reviews x SET helpful_count = x.helpful_count + 1, updated_at = )" WH_REVIEW_NOW R"(
+      SELECT $3, r.id, $2, )" WH_SQL_NOW R"( FROM r ON CONFLICT (review_id, user_id) DO NOTHING RETURNING review_id),
+c AS (UPDATE reviews x SET helpful_count = x.helpful_count + 1, updated_at = )" WH_SQL_NOW R"(
         FROM v WHERE x.id = v.review_id RETURNING x.helpful_count, x.product_id)
 SELECT (SELECT count(*) FROM r), (SELECT helpful_count FROM c), (SELECT product_id FROM c))";
 

@@ -12,6 +12,7 @@
 #include "cache/tags.h"
 #include "core/log.h"
 #include "db/connection.h"
+#include "db/sql_now.h"
 #include "security/client_ip.h"
 
 namespace wh::server {
@@ -31,8 +32,6 @@ constexpr int kPageRows = 1000;
 // lags the database's still refuses a spent refresh token until it expires
 // by its own clock.
 constexpr const char* kCleanupGrace = "10 minutes";
-
-#define WH_NOW_UTC "(now() AT TIME ZONE 'UTC')"
 
 Task<void> reload_blocked_ips(db::Connection& c, AppState& s) {
   auto r = co_await c.exec("SELECT ip FROM blocked_ips", {}, kStatementTimeout);
@@ -75,7 +74,7 @@ Task<Watermark> load_all_revoked(db::Connection& c, AppState& s) {
   }
   auto r = co_await c.exec(
       "SELECT wh_token_hash(token), floor(extract(epoch FROM expires_at))::bigint FROM blacklisted_tokens"
-      " WHERE expires_at > " WH_NOW_UTC " AND wh_token_is_access(token)",
+      " WHERE expires_at > " WH_SQL_NOW " AND wh_token_is_access(token)",
       {}, kStatementTimeout);
   std::unordered_map<std::string, std::int64_t> hashes;
   hashes.reserve(static_cast<std::size_t>(r.rows()));
@@ -94,9 +93,9 @@ Task<void> load_new_revoked(db::Connection& c, AppState& s, Watermark& mark) {
       "SELECT CASE WHEN wh_token_is_access(token) THEN wh_token_hash(token) END,"
       " floor(extract(epoch FROM expires_at))::bigint, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS.US'), id"
       " FROM blacklisted_tokens"
-      " WHERE ((created_at, id) > ($1::timestamp, $2) OR created_at > " WH_NOW_UTC
+      " WHERE ((created_at, id) > ($1::timestamp, $2) OR created_at > " WH_SQL_NOW
       " - make_interval(secs => $3))"
-      " AND expires_at > " WH_NOW_UTC " ORDER BY created_at, id LIMIT $4";
+      " AND expires_at > " WH_SQL_NOW " ORDER BY created_at, id LIMIT $4";
   std::string from = mark.created_at, from_id = mark.id;
   int lag = kCommitLagSeconds;
   for (;;) {
@@ -121,7 +120,7 @@ Task<void> load_new_revoked(db::Connection& c, AppState& s, Watermark& mark) {
 // Deletes rows whose tokens have expired (any instance may; it is idempotent)
 // and forgets them in memory.
 Task<void> cleanup_revoked(db::Connection& c, AppState& s) {
-  std::string sql = std::string("DELETE FROM blacklisted_tokens WHERE expires_at < ") + WH_NOW_UTC + " - interval '" +
+  std::string sql = std::string("DELETE FROM blacklisted_tokens WHERE expires_at < ") + WH_SQL_NOW + " - interval '" +
                     kCleanupGrace + "'";
   co_await c.exec(sql, {}, kStatementTimeout);
   s.auth.revoked.prune(accounts::unix_now());
@@ -250,8 +249,6 @@ Task<void> listen(asio::any_io_executor ex, AppState& s) {
     backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
   }
 }
-
-#undef WH_NOW_UTC
 
 }  // namespace
 

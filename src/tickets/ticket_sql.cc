@@ -1,10 +1,9 @@
 #include "tickets/ticket_sql.h"
 
 #include "admin/activity_log.h"
+#include "db/sql_now.h"
 
 namespace wh::tickets::sql {
-
-#define WH_TICKET_NOW "(now() AT TIME ZONE 'UTC')"
 
 // The ticket row `t` (SupportTicket without relations).
 #define WH_TICKET_FIELDS                                                                                        \
@@ -41,7 +40,7 @@ namespace wh::tickets::sql {
 #define WH_TICKET_NOTIFICATION_INSERT \
   "INSERT INTO notifications (id, user_id, type, title, message, link, is_read, created_at, expires_at)"
 // is_read, created_at, expires_at of a new notification: unread, 30 days (as before).
-#define WH_TICKET_NOTIFICATION_TAIL "false, " WH_TICKET_NOW ", " WH_TICKET_NOW " + interval '30 days'"
+#define WH_TICKET_NOTIFICATION_TAIL "false, " WH_SQL_NOW ", " WH_SQL_NOW " + interval '30 days'"
 // The admins told of a new ticket or a customer's reply, each with one
 // 'admin_support_reply' notification (the old type, which the admin ticket
 // list counts per `ticket=` link).
@@ -61,7 +60,7 @@ namespace wh::tickets::sql {
 const char* const kCreate =
     "WITH u AS (SELECT id, email, first_name, last_name, role FROM users WHERE id = $2),"
     " t AS (INSERT INTO support_tickets (id, user_id, subject, status, priority, created_at, updated_at)"
-    "   SELECT $1, u.id, $3, 'open', $4, " WH_TICKET_NOW ", " WH_TICKET_NOW
+    "   SELECT $1, u.id, $3, 'open', $4, " WH_SQL_NOW ", " WH_SQL_NOW
     " FROM u RETURNING *),"
     " m AS (INSERT INTO support_messages (id, ticket_id, sender_id, message, is_admin, created_at)"
     "   SELECT $6, t.id, t.user_id, $5, false, t.created_at FROM t RETURNING *),"
@@ -87,7 +86,7 @@ const char* const kCreate =
 const char* const kCreateGuest =
     "WITH t AS (INSERT INTO support_tickets (id, user_id, subject, status, priority, guest_name, guest_email,"
     "   created_at, updated_at)"
-    "   VALUES ($1, NULL, $4, 'open', $5, $2, $3, " WH_TICKET_NOW ", " WH_TICKET_NOW
+    "   VALUES ($1, NULL, $4, 'open', $5, $2, $3, " WH_SQL_NOW ", " WH_SQL_NOW
     ") RETURNING *),"
     " m AS (INSERT INTO support_messages (id, ticket_id, sender_id, message, is_admin, created_at)"
     "   SELECT $7, t.id, NULL, $6, false, t.created_at FROM t RETURNING 1),"
@@ -106,7 +105,7 @@ const char* const kCreateGuest =
     " SELECT json_build_object(" WH_TICKET_FIELDS ")::text FROM t";
 
 const char* const kReply =
-    "WITH t AS (UPDATE support_tickets SET updated_at = " WH_TICKET_NOW
+    "WITH t AS (UPDATE support_tickets SET updated_at = " WH_SQL_NOW
     ","
     "   status = CASE WHEN status = 'closed' THEN 'open' ELSE status END"
     "   WHERE id = $1 AND user_id = $2 RETURNING *),"
@@ -122,7 +121,7 @@ const char* const kReply =
     " SELECT " WH_TICKET_MESSAGE "::text FROM t CROSS JOIN m LEFT JOIN s ON true";
 
 const char* const kAdminReply =
-    "WITH t AS (UPDATE support_tickets SET updated_at = " WH_TICKET_NOW
+    "WITH t AS (UPDATE support_tickets SET updated_at = " WH_SQL_NOW
     " WHERE id = $1 RETURNING *),"
     " s AS (SELECT id, first_name, last_name, role FROM users WHERE id = $2),"
     " m AS (INSERT INTO support_messages (id, ticket_id, sender_id, message, is_admin, created_at)"
@@ -140,14 +139,14 @@ const char* const kAdminReply =
     "     'name', COALESCE(NULLIF(t.guest_name, ''), 'Valued Customer'), 'ticket_id', t.ticket_number,"
     "     'ticket_number', t.ticket_number, 'ticket_subject', " WH_TICKET_PLAIN_SUBJECT
     ","
-    "     'reply_message', $3::text, 'contact_link', $5::text || '/contact')), " WH_TICKET_NOW
+    "     'reply_message', $3::text, 'contact_link', $5::text || '/contact')), " WH_SQL_NOW
     "   FROM t WHERE t.user_id IS NULL AND t.guest_email IS NOT NULL RETURNING 1),"
     " " WH_ADMIN_ACTIVITY("(SELECT t.id FROM t)", "$6") " SELECT " WH_TICKET_MESSAGE
                                                         "::text FROM t CROSS JOIN m LEFT JOIN s ON true";
 
 const char* const kSetStatus =
     "WITH old AS (SELECT id, status FROM support_tickets WHERE id = $1 FOR UPDATE),"
-    " t AS (UPDATE support_tickets x SET status = $2, updated_at = " WH_TICKET_NOW
+    " t AS (UPDATE support_tickets x SET status = $2, updated_at = " WH_SQL_NOW
     "   FROM old WHERE x.id = old.id AND old.status <> $2 RETURNING x.*),"
     " closed AS (SELECT t.* FROM t WHERE t.status = 'closed'),"
     " n AS (" WH_TICKET_NOTIFICATION_INSERT
@@ -161,7 +160,7 @@ const char* const kSetStatus =
     "   'queued', 0, 3, jsonb_build_object('template', 'ticketResolved', 'variables', jsonb_build_object("
     "     'name', COALESCE(NULLIF(u.first_name, ''), 'Valued Customer'), 'ticket_id', t.ticket_number,"
     "     'ticket_number', t.ticket_number, 'subject', t.subject,"
-    "     'ticket_link', $3::text || " WH_TICKET_USER_LINK ")), " WH_TICKET_NOW
+    "     'ticket_link', $3::text || " WH_TICKET_USER_LINK ")), " WH_SQL_NOW
     "   FROM closed t JOIN users u ON u.id = t.user_id"
     "   UNION ALL"
     "   SELECT wh_new_id(), 'guest_ticket_resolved', t.guest_email, 'Ticket #' || t.ticket_number || ' Resolved',"
@@ -169,7 +168,7 @@ const char* const kSetStatus =
     "     'name', COALESCE(NULLIF(t.guest_name, ''), 'Valued Customer'), 'ticket_id', t.ticket_number,"
     "     'ticket_number', t.ticket_number, 'ticket_subject', " WH_TICKET_PLAIN_SUBJECT
     ","
-    "     'contact_link', $3::text || '/contact')), " WH_TICKET_NOW
+    "     'contact_link', $3::text || '/contact')), " WH_SQL_NOW
     "   FROM closed t WHERE t.user_id IS NULL AND t.guest_email IS NOT NULL RETURNING 1),"
     " " WH_ADMIN_ACTIVITY("(SELECT t.id FROM t)", "$4") ","
     " cur AS (SELECT * FROM t"
@@ -209,7 +208,6 @@ const char* const kGet =
     " FROM support_tickets t LEFT JOIN users u ON u.id = t.user_id"
     " WHERE t.id = $1 AND ($3::boolean OR t.user_id = $2)";
 
-#undef WH_TICKET_NOW
 #undef WH_TICKET_FIELDS
 #undef WH_TICKET_USER
 #undef WH_TICKET_MESSAGE
