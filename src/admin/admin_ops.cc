@@ -104,32 +104,7 @@ SELECT json_build_object(
 
 Task<http::Response> system_health(web::Context& ctx) {
   require_admin(ctx);
-  bool connected = false;
-  double latency_ms = 0;
-  std::string queue = R"({"error":"Queue stats unavailable"})";
-  try {
-    // The probe's own execution time (QueryStats counts it without the pool wait).
-    auto before = ctx.stats.db_us;
-    co_await ctx.db().query(kProbeSql);
-    latency_ms = std::round(static_cast<double>(ctx.stats.db_us - before) / 10.0) / 100.0;
-    connected = true;
-    db::Params params{kQueueWindowHours};
-    auto r = co_await ctx.db().query(kQueueSql, std::move(params));
-    queue = std::string(r.get(0, 0));
-    queue.insert(queue.size() - 1,
-                 std::string(R"(,"sending":)") + (ctx.config().brevo_api_key.empty() ? "false" : "true"));
-  } catch (const db::DbError& e) {
-    log::warn("system-health: database check failed", {{"error", e.what()}});
-  } catch (const ApiError& e) {
-    log::warn("system-health: database check failed", {{"error", e.what()}});
-  }
-  db::PoolStats pool = ctx.services.pool->stats();
-  double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.services.started).count();
-  std::string data = R"({"database":{"status":")" + std::string(connected ? "connected" : "error") +
-                     R"(","latency_ms":)" + json_number(latency_ms) + R"(},"pool":)" +
-                     json::serialize(json::object{
-                         {"size", pool.size}, {"open", pool.open}, {"idle", pool.idle}, {"waiting", pool.waiting}}) +
-                     R"(,"queue":)" + queue + R"(,"uptime":)" + json_number(std::round(uptime * 1000.0) / 1000.0) + "}";
+  std::string data = co_await system_health_data(ctx);
   co_return web::ok_data(data);
 }
 
@@ -169,6 +144,41 @@ Task<http::Response> admin_activity(web::Context& ctx) {
 }
 
 }  // namespace
+
+Task<std::string> system_health_data(web::Context& ctx) {
+  bool connected = false;
+  double latency_ms = 0;
+  std::string queue = R"({"error":"Queue stats unavailable"})";
+  try {
+    // The probe's own execution time (QueryStats counts it without the pool wait).
+    auto before = ctx.stats.db_us;
+    co_await ctx.db().query(kProbeSql);
+    latency_ms = std::round(static_cast<double>(ctx.stats.db_us - before) / 10.0) / 100.0;
+    connected = true;
+    queue = co_await mail_queue_json(ctx);
+  } catch (const db::DbError& e) {
+    log::warn("system-health: database check failed", {{"error", e.what()}});
+  } catch (const ApiError& e) {
+    log::warn("system-health: database check failed", {{"error", e.what()}});
+  }
+  db::PoolStats pool = ctx.services.pool->stats();
+  double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.services.started).count();
+  std::string data = R"({"database":{"status":")" + std::string(connected ? "connected" : "error") +
+                     R"(","latency_ms":)" + json_number(latency_ms) + R"(},"pool":)" +
+                     json::serialize(json::object{
+                         {"size", pool.size}, {"open", pool.open}, {"idle", pool.idle}, {"waiting", pool.waiting}}) +
+                     R"(,"queue":)" + queue + R"(,"uptime":)" + json_number(std::round(uptime * 1000.0) / 1000.0) + "}";
+  co_return data;
+}
+
+Task<std::string> mail_queue_json(web::Context& ctx) {
+  db::Params params{kQueueWindowHours};
+  auto r = co_await ctx.db().query(kQueueSql, std::move(params));
+  std::string queue(r.get(0, 0));
+  queue.insert(queue.size() - 1,
+               std::string(R"(,"sending":)") + (ctx.config().brevo_api_key.empty() ? "false" : "true"));
+  co_return queue;
+}
 
 void register_admin_ops_routes(web::Router& router) {
   register_admin_search_route(router);

@@ -40,6 +40,10 @@
 //   GET /search           admin/admin_search.h
 //   GET /export           admin/admin_export.h
 #pragma once
+#include <string>
+
+#include "core/task.h"
+#include "web/context.h"
 #include "web/router.h"
 
 namespace wh::admin {
@@ -50,5 +54,15 @@ inline constexpr int kQueueWindowHours = 24;
 
 // Registers all of the above (search and export included).
 void register_admin_ops_routes(web::Router& router);
+
+// The e-mail outbox's `queue` object of GET /system-health (above, with
+// "sending"), also shown by GET /api/super-admin/jobs/queue. One
+// statement; throws on a database failure.
+Task<std::string> mail_queue_json(web::Context& ctx);
+
+// The `data` of GET /system-health (above), as JSON text, for a caller
+// already allowed to see it (GET /api/super-admin/health answers it too). A
+// database failure is reported inside it, never thrown.
+Task<std::string> system_health_data(web::Context& ctx);
 
 }  // namespace wh::admin

@@ -8,7 +8,9 @@
 #include "accounts/authenticate.h"
 #include "accounts/profile.h"
 #include "admin/activity_log.h"
+#include "admin/admin_user_sql.h"
 #include "core/json_text.h"
+#include "db/sql_now.h"
 #include "web/query_params.h"
 #include "web/respond.h"
 
@@ -18,21 +20,6 @@ using http::Response;
 using web::Context;
 
 namespace {
-
-#define WH_NOW "(now() AT TIME ZONE 'UTC')"
-
-// The old user object of `u`, with `s` (orders, spent) in scope.
-#define WH_ADMIN_USER_JSON                                                                         \
-  "'id', u.id, 'email', u.email, 'firstName', u.first_name, 'lastName', u.last_name,"              \
-  " 'phone', u.phone, 'role', u.role, 'emailVerified', u.email_verified, 'isActive', u.is_active," \
-  " 'createdAt', wh_iso(u.created_at), 'updatedAt', wh_iso(u.updated_at)"
-#define WH_ADMIN_USER_STATS                                                   \
-  "'_count', json_build_object('orders', s.orders), 'order_count', s.orders," \
-  " 'total_spent', COALESCE(to_json(wh_money(s.spent)), '0'::json)"
-// The order count and paid total of `u` (orders_user_id_payment_status_idx).
-#define WH_ADMIN_USER_LATERAL                                                                                  \
-  " CROSS JOIN LATERAL (SELECT count(*)::int AS orders, sum(o.total) FILTER (WHERE o.payment_status = 'paid')" \
-  " AS spent FROM orders o WHERE o.user_id = u.id) s"
 
 // $1 caller is a super admin (else super admins are not listed), $2 search
 // pattern or NULL, $3 limit, $4 offset, $5 page. The order statistics are
@@ -81,13 +68,9 @@ constexpr const char* kDetailSql =
   " FROM u"
 
 constexpr const char* kBanSql = WH_SET_ACTIVE_SQL(WH_DEACTIVATE_ACCOUNT_SET);
-constexpr const char* kUnbanSql = WH_SET_ACTIVE_SQL("is_active = true, updated_at = " WH_NOW);
+constexpr const char* kUnbanSql = WH_SET_ACTIVE_SQL("is_active = true, updated_at = " WH_SQL_NOW);
 
 #undef WH_SET_ACTIVE_SQL
-#undef WH_ADMIN_USER_LATERAL
-#undef WH_ADMIN_USER_STATS
-#undef WH_ADMIN_USER_JSON
-#undef WH_NOW
 
 constexpr const char* kNotFound = "User not found";
 

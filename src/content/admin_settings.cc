@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <optional>
+#include <vector>
 
 #include "accounts/authenticate.h"
 #include "accounts/validation.h"
@@ -22,14 +24,20 @@ namespace {
 
 constexpr const char* kAllSql = "SELECT key, value FROM system_settings ORDER BY key";
 
+// $1 new id, $2 key, $3 value, $4 admin, $5 description (NULL: keep). The
+// row's id and the old SystemSetting object.
 constexpr const char* kUpsertSql =
-    "INSERT INTO system_settings AS s (id, key, value, updated_by, updated_at)"
-    " VALUES ($1, $2, $3, $4, now() AT TIME ZONE 'UTC')"
-    " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by,"
-    " updated_at = EXCLUDED.updated_at RETURNING id";
+    "INSERT INTO system_settings AS s (id, key, value, description, updated_by, updated_at)"
+    " VALUES ($1, $2, $3, $5, $4, now() AT TIME ZONE 'UTC')"
+    " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value,"
+    " description = COALESCE(EXCLUDED.description, s.description), updated_by = EXCLUDED.updated_by,"
+    " updated_at = EXCLUDED.updated_at"
+    " RETURNING s.id, json_build_object('id', s.id, 'key', s.key, 'value', s.value, 'description', s.description,"
+    " 'updatedBy', s.updated_by, 'updatedAt', wh_iso(s.updated_at))::text";
 
 constexpr std::size_t kKeyMax = 50;  // VARCHAR(50)
 constexpr std::size_t kValueMax = 10000;
+constexpr std::size_t kDescriptionMax = 255;  // VARCHAR(255)
 
 bool maintenance_key(std::string_view key) { return key == "maintenanceMode" || key == "maintenance_mode"; }
 
@@ -47,11 +55,16 @@ std::string unix_seconds_now() {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count());
 }
 
-// Returns the setting's id.
-Task<std::string> upsert(db::Tx& tx, const std::string& key, const std::string& value, const std::string& admin_id) {
-  db::Params params{new_cuid(), key, value, admin_id};
+struct Upserted {
+  std::string id;
+  std::string row;  // the old SystemSetting object
+};
+
+Task<Upserted> upsert(db::Tx& tx, const std::string& key, const std::string& value, const std::string& admin_id,
+                      const std::optional<std::string>& description = std::nullopt) {
+  db::Params params{new_cuid(), key, value, admin_id, description};
   auto r = co_await tx.query(kUpsertSql, std::move(params));
-  co_return std::string(r.get(0, 0));
+  co_return Upserted{std::string(r.get(0, 0)), std::string(r.get(0, 1))};
 }
 
 Task<http::Response> get_all(web::Context& ctx) {
@@ -61,51 +74,11 @@ Task<http::Response> get_all(web::Context& ctx) {
 }
 
 Task<http::Response> update(web::Context& ctx) {
-  const auto& admin = accounts::require_role(ctx, {"admin", "super_admin"});
-  auto body = accounts::json_body(ctx.req);
-  web::BodyFields in(body);
-  auto key = in.text("key", kKeyMax, true);
-  if (key && !valid_key(*key)) {
-    in.add("key", "\"key\" must contain only letters, digits, '_', '-' and '.'");
-    key.reset();
-  }
-  const json::value* value = in.any("value", true);
-  std::string stored;
-  if (value != nullptr) {
-    stored = stored_setting_text(*value);
-    if (stored.find('\0') != std::string::npos) in.add("value", "\"value\" must not contain a NUL character");
-    if (web::char_count(stored) > kValueMax) {
-      in.add("value",
-             "\"value\" length must be less than or equal to " + std::to_string(kValueMax) + " characters long");
-    }
-  }
-  in.finish();
-
-  bool maintenance = false;
-  co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
-    std::string id = co_await upsert(tx, *key, stored, admin.id);
-    // The old 'update_setting' row, {key, value} (a long value cut).
-    json::object changes = admin::changed_fields(json::object{{"key", *key}, {"value", stored}})["values"].as_object();
-    admin::Activity activity{"setting.update", "system_setting", std::move(changes)};
-    std::vector<std::string> ids{id};
-    co_await admin::record_activity(tx, ctx, activity, ids);
-    if (maintenance_key(*key)) {
-      if (stored == "true") {
-        std::string started_key = "maintenanceModeStartedAt";
-        co_await upsert(tx, started_key, unix_seconds_now(), admin.id);
-      }
-      auto r = co_await tx.query(security::kMaintenanceFlagSql);
-      maintenance = r.get_bool(0, 0);
-    }
-    // Turning maintenance on also sent FORCE_LOGOUT to non-admin WebSocket
-    // clients (the notifications issue).
-  });
-  // The listener would follow the settings trigger's NOTIFY within
-  // milliseconds; this instance must not serve even those.
-  if (maintenance_key(*key)) ctx.get<security::SiteState>().set_maintenance(maintenance);
-  ctx.get<cache::Registry>().invalidate({cache::tags::kSettings});
+  accounts::require_role(ctx, {"admin", "super_admin"});
+  SettingInput input = read_setting_input(accounts::json_body(ctx.req), false);
+  co_await save_setting(ctx, input);
   json::object data;
-  data[*key] = stored;
+  data[input.key] = input.value;
   co_return web::ok_data_message(json::serialize(data), "Setting updated successfully");
 }
 
@@ -126,6 +99,62 @@ std::string stored_setting_text(const json::value& value) {
     default:  // object, array (null is refused before)
       return json::serialize(value);
   }
+}
+
+SettingInput read_setting_input(const json::object& body, bool with_description) {
+  web::BodyFields in(body);
+  auto key = in.text("key", kKeyMax, true);
+  if (key && !valid_key(*key)) {
+    in.add("key", "\"key\" must contain only letters, digits, '_', '-' and '.'");
+    key.reset();
+  }
+  const json::value* value = in.any("value", true);
+  std::string stored;
+  if (value != nullptr) {
+    stored = stored_setting_text(*value);
+    if (stored.find('\0') != std::string::npos) in.add("value", "\"value\" must not contain a NUL character");
+    if (web::char_count(stored) > kValueMax) {
+      in.add("value",
+             "\"value\" length must be less than or equal to " + std::to_string(kValueMax) + " characters long");
+    }
+  }
+  web::Patch<std::string> description;
+  if (with_description) description = in.nullable_text("description", kDescriptionMax);
+  in.finish();
+  return SettingInput{std::move(*key), std::move(stored), std::move(description.value)};
+}
+
+Task<std::string> save_setting(web::Context& ctx, const SettingInput& input) {
+  const auto& admin = accounts::require_role(ctx, {"admin", "super_admin"});
+  bool maintenance = false;
+  std::string row;
+  co_await ctx.db().transaction([&](db::Tx& tx) -> Task<void> {
+    Upserted written = co_await upsert(tx, input.key, input.value, admin.id, input.description);
+    row = std::move(written.row);
+    // The old 'update_setting' row, {key, value} (a long value cut).
+    json::object fields{{"key", input.key}, {"value", input.value}};
+    if (input.description) fields["description"] = *input.description;
+    json::object changes = admin::changed_fields(fields)["values"].as_object();
+    admin::Activity activity{"setting.update", "system_setting", std::move(changes)};
+    std::vector<std::string> ids{written.id};
+    co_await admin::record_activity(tx, ctx, activity, ids);
+    if (maintenance_key(input.key)) {
+      if (input.value == "true") {
+        std::string started_key = "maintenanceModeStartedAt";
+        co_await upsert(tx, started_key, unix_seconds_now(), admin.id);
+      }
+      auto r = co_await tx.query(security::kMaintenanceFlagSql);
+      maintenance = r.get_bool(0, 0);
+    }
+    // Turning maintenance on also sent FORCE_LOGOUT to non-admin WebSocket
+    // clients: the change listener does it on every instance when it
+    // reloads the flag (notifications/socket_hub.h).
+  });
+  // The listener would follow the settings trigger's NOTIFY within
+  // milliseconds; this instance must not serve even those.
+  if (maintenance_key(input.key)) ctx.get<security::SiteState>().set_maintenance(maintenance);
+  ctx.get<cache::Registry>().invalidate({cache::tags::kSettings});
+  co_return row;
 }
 
 void register_admin_setting_routes(web::Router& router) {

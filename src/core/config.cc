@@ -254,6 +254,7 @@ Config Config::from_env() {
     throw std::runtime_error("DATABASE_WS_URL must be a wss:// URL");
   }
   c.database_ws_ca_file = env_str("DATABASE_WS_CA_FILE", "");
+  c.backup_pitr_window = env_str("BACKUP_PITR_WINDOW", "");
 
   c.jwt_secret = env_str("JWT_SECRET", "");
   c.access_token_ttl = env_duration("JWT_EXPIRES_IN", c.access_token_ttl);

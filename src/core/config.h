@@ -54,6 +54,9 @@ struct Config {
   std::string database_transport = "tcp";  // DATABASE_TRANSPORT: tcp | websocket
   std::string database_ws_url;             // DATABASE_WS_URL: wss:// proxy instead (address=host:port is added)
   std::string database_ws_ca_file;         // DATABASE_WS_CA_FILE: extra trusted CAs (PEM), besides the system's
+  // BACKUP_PITR_WINDOW: the database's point-in-time restore window as set
+  // at Neon ("7 days"), shown by GET /api/super-admin/backup (docs/backup.md).
+  std::string backup_pitr_window;
 
   // Auth
   std::string jwt_secret;                                // JWT_SECRET (>= 32 characters, as the old backend required)

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "core/log_ring.h"
 #include "core/time.h"
 
 namespace wh::log {
@@ -33,18 +34,65 @@ namespace {
 constexpr auto kFlushInterval = std::chrono::milliseconds(100);
 constexpr std::size_t kMaxPending = 8 * 1024 * 1024;
 
+// The recent lines (log.h), guarded by their owner's lock: the batch
+// writer's mutex in the server, sync_rings().mu otherwise.
+struct Rings {
+  LineRing all{kRecentBytes};
+  LineRing warnings{kRecentWarnBytes};
+
+  void add(std::string_view line, bool warning) {
+    all.append(line);
+    if (warning) warnings.append(line);
+  }
+  std::string contents(Recent which) const { return which == Recent::all ? all.contents() : warnings.contents(); }
+};
+
+// Appends the lines of `text` (LineRing::contents()) to `ring`.
+void refill(LineRing& ring, std::string_view text) {
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    ring.append(text.substr(0, nl));
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+}
+
+struct SyncRings {
+  std::mutex mu;
+  Rings rings;
+};
+SyncRings& sync_rings() {
+  static SyncRings r;
+  return r;
+}
+
 // Made once by init(true) and never destroyed: lines logged while the
 // process exits still have somewhere to go (serve() flushes before it
 // returns).
 class BatchWriter {
  public:
-  BatchWriter() : thread_([this] { run(); }) { thread_.detach(); }
+  // Takes over the lines written before (by the synchronous path).
+  BatchWriter() : thread_([this] { run(); }) {
+    thread_.detach();
+    std::string all, warnings;
+    {
+      std::lock_guard lock(sync_rings().mu);
+      all = sync_rings().rings.all.contents();
+      warnings = sync_rings().rings.warnings.contents();
+    }
+    std::lock_guard lock(mu_);
+    refill(rings_.all, all);
+    refill(rings_.warnings, warnings);
+  }
   BatchWriter(const BatchWriter&) = delete;
   BatchWriter& operator=(const BatchWriter&) = delete;
 
+  // `urgent`: a warning or an error (written at once, and kept apart).
   void append(const std::string& line, bool urgent) {
     {
       std::lock_guard lock(mu_);
+      // Under the lock taken anyway: a copy into preallocated memory.
+      rings_.add(line, urgent);
       if (pending_.size() + line.size() + 1 > kMaxPending) {
         ++dropped_;
         return;
@@ -56,6 +104,11 @@ class BatchWriter {
       urgent_ = true;
     }
     wake_.notify_one();
+  }
+
+  std::string recent(Recent which) {
+    std::lock_guard lock(mu_);
+    return rings_.contents(which);
   }
 
   // Returns once every line appended before the call is written.
@@ -109,7 +162,8 @@ class BatchWriter {
   std::uint64_t written_ = 0;
   std::uint64_t dropped_ = 0;
   bool urgent_ = false;
-  std::thread thread_;
+  Rings rings_;
+  std::thread thread_;  // last: started once the members above exist
 };
 
 BatchWriter*& batch_writer() {
@@ -133,7 +187,12 @@ void write(spdlog::level::level_enum lvl, const char* name, std::string_view msg
   if (BatchWriter* w = batch_writer()) {
     w->append(boost::json::serialize(line), lvl >= spdlog::level::warn);
   } else {
-    sync_logger()->log(lvl, "{}", boost::json::serialize(line));
+    const std::string text = boost::json::serialize(line);
+    {
+      std::lock_guard lock(sync_rings().mu);
+      sync_rings().rings.add(text, lvl >= spdlog::level::warn);
+    }
+    sync_logger()->log(lvl, "{}", text);
   }
 }
 
@@ -154,6 +213,18 @@ void warn(std::string_view msg, boost::json::object fields) {
 void error(std::string_view msg, boost::json::object fields) {
   write(spdlog::level::err, "error", msg, std::move(fields));
 }
+
+std::vector<std::string> recent(Recent which, std::size_t max_lines) {
+  std::string text;
+  if (BatchWriter* w = batch_writer()) {
+    text = w->recent(which);
+  } else {
+    std::lock_guard lock(sync_rings().mu);
+    text = sync_rings().rings.contents(which);
+  }
+  return last_lines(text, max_lines);
+}
+
 void flush() {
   if (BatchWriter* w = batch_writer()) w->flush();
   sync_logger()->flush();

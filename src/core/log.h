@@ -2,9 +2,18 @@
 // (init(true)) lines are written in batches by one writer thread, so
 // request threads never block on the terminal nor wake a thread per line
 // (log.cc); commands and in-process test servers write each line at once.
+//
+// The most recent lines are also kept in memory (core/log_ring.h), bounded:
+// the last kRecentBytes of every line and, apart, the last
+// kRecentWarnBytes of warnings and errors, so a burst of access lines does
+// not push the errors out. recent() reads them (GET
+// /api/super-admin/logs); they are filled whether or not stdout keeps up.
 #pragma once
 #include <boost/json/object.hpp>
+#include <cstddef>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace wh::log {
 
@@ -14,5 +23,13 @@ void info(std::string_view msg, boost::json::object fields = {});
 void warn(std::string_view msg, boost::json::object fields = {});
 void error(std::string_view msg, boost::json::object fields = {});
 void flush();
+
+inline constexpr std::size_t kRecentBytes = 256 * 1024;
+inline constexpr std::size_t kRecentWarnBytes = 64 * 1024;
+
+enum class Recent { all, warnings };
+// The newest `max_lines` lines logged by this process (of all lines, or of
+// warn and error ones only), oldest first, as written (JSON text, no '\n').
+std::vector<std::string> recent(Recent which, std::size_t max_lines);
 
 }  // namespace wh::log

@@ -15,6 +15,7 @@ std::vector<JobSpec> standard_jobs(currency::RateRefresher& refresher, const Con
   out.push_back(milestones_job());
   out.push_back(payment_verification_job());
   out.push_back(unpaid_order_cancellation_job());
+  if (!config.imagekit_private_key.empty()) out.push_back(orphaned_media_job());
   return out;
 }
 

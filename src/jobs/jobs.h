@@ -23,8 +23,12 @@ JobSpec back_in_stock_job();              // each back-in-stock alert e-mailed o
 JobSpec milestones_job();                 // order count and daily sales milestones
 JobSpec payment_verification_job();       // pending payments asked of Paystack (orders/payment_jobs.h)
 JobSpec unpaid_order_cancellation_job();  // unpaid orders released after 30 minutes, Paystack asked first
+// Unused media (7 days, no catalog URL) moved to the ImageKit trash; needs
+// the server's http::OutboundClient provided in services.
+JobSpec orphaned_media_job();
 
-// Every job above, in the order they are listed.
+// Every job above, in the order they are listed (orphaned_media only
+// with IMAGEKIT_PRIVATE_KEY set).
 std::vector<JobSpec> standard_jobs(currency::RateRefresher& refresher, const Config& config);
 
 }  // namespace wh::jobs

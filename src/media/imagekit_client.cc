@@ -15,6 +15,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kMaxAnswerBytes = 256 * 1024;
+constexpr std::uint32_t kMaxListLimit = 1000;
 
 std::string basic_auth(std::string_view user) {
   std::string plain = std::string(user) + ":";
@@ -81,30 +82,86 @@ ImageKitFile read_file(const json::object& o) {
   if (const auto* m = o.if_contains("metadata"); m != nullptr && m->is_object()) {
     f.phash = text_at(m->as_object(), "pHash");
   }
+  f.created_at = text_at(o, "createdAt");
+  f.updated_at = text_at(o, "updatedAt");
   return f;
 }
 
+ImageKitFolder read_folder(const json::object& o) {
+  return {text_at(o, "folderId"), text_at(o, "name"), text_at(o, "folderPath"), text_at(o, "createdAt"),
+          text_at(o, "updatedAt")};
+}
+
+// A listing's entries: "folder" entries as folders, "file" entries (and,
+// from an older API without `type`, anything with a fileId) as files;
+// file versions and anything else left out.
+std::vector<ImageKitEntry> read_entries(const json::array& items) {
+  std::vector<ImageKitEntry> out;
+  out.reserve(items.size());
+  for (const auto& item : items) {
+    if (!item.is_object()) continue;
+    const auto& o = item.as_object();
+    const auto type = text_at(o, "type");
+    if (type == "folder") {
+      out.emplace_back(read_folder(o));
+    } else if (type == "file" || (type.empty() && !text_at(o, "fileId").empty())) {
+      out.emplace_back(read_file(o));
+    }
+  }
+  return out;
+}
+
+// RFC 3986 percent-encoding of a query value (unreserved characters kept).
+std::string query_value(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                c == '.' || c == '~';
+    if (keep) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// ImageKit paths are absolute; the client sends nothing else.
+bool absolute_path(std::string_view path) { return !path.empty() && path.front() == '/'; }
+
+// What a successful answer's body must be.
+enum class Want { anything, object, array };
+
 // One call's answer: the status and the parsed JSON object (empty when the
-// body is empty or not an object), or the error that classifies it.
+// body is empty or not an object) or array (a listing), or the error that
+// classifies it.
 struct Answer {
   ImageKitError error;
   json::object body;
+  json::array list;
 };
 
 // 2xx is success; 404 not_found; other 4xx rejected with ImageKit's
-// {"message","help"} message; 5xx, a transport failure or (for `want_json`)
-// a 2xx body that is not a JSON object are unavailable.
-Answer classify(int status, const std::string& raw, bool want_json) {
+// {"message","help"} message; 5xx, a transport failure or a 2xx body that
+// is not the JSON `want`ed are unavailable.
+Answer classify(int status, const std::string& raw, Want want) {
   Answer a;
   a.error.status = status;
   boost::system::error_code ec;
   auto v = raw.empty() ? json::value() : json::parse(raw, ec);
   const bool is_object = !ec && v.is_object();
+  const bool is_array = !ec && v.is_array();
   if (is_object) a.body = std::move(v.as_object());
+  if (is_array) a.list = std::move(v.as_array());
   if (status >= 200 && status < 300) {
-    if (want_json && !is_object) {
+    if ((want == Want::object && !is_object) || (want == Want::array && !is_array)) {
       a.error.kind = ImageKitError::Kind::unavailable;
-      a.error.message = "ImageKit answered HTTP " + std::to_string(status) + " without a JSON object";
+      a.error.message = "ImageKit answered HTTP " + std::to_string(status) + " without a JSON " +
+                        (want == Want::object ? "object" : "array");
     }
     return a;
   }
@@ -146,11 +203,11 @@ ImageKitClient::ImageKitClient(http::OutboundClient& client, const Config& confi
 
 namespace {
 
-Task<Answer> call(http::OutboundClient& client, http::OutboundRequest req, bool want_json) {
+Task<Answer> call(http::OutboundClient& client, http::OutboundRequest req, Want want) {
   Answer a;
   try {
     auto res = co_await client.send(std::move(req));
-    a = classify(res.status, res.body, want_json);
+    a = classify(res.status, res.body, want);
   } catch (const std::exception& e) {
     a.error.kind = ImageKitError::Kind::unavailable;
     a.error.message = std::string("ImageKit unreachable: ") + e.what();
@@ -199,7 +256,7 @@ Task<FileResult> ImageKitClient::upload(const UploadRequest& r) {
   auto form = build_multipart(fields, file);
 
   auto req = request("POST", upload_base_ + "/api/v1/files/upload", std::move(form.content_type), std::move(form.body));
-  auto a = co_await call(client_, std::move(req), true);
+  auto a = co_await call(client_, std::move(req), Want::object);
   out.error = std::move(a.error);
   if (out.error.ok()) out.file = read_file(a.body);
   if (out.error.ok() && out.file.file_id.empty()) {
@@ -219,7 +276,7 @@ Task<FileResult> ImageKitClient::details(const std::string& file_id) {
     co_return out;
   }
   auto req = request("GET", api_base_ + "/v1/files/" + file_id + "/details");
-  auto a = co_await call(client_, std::move(req), true);
+  auto a = co_await call(client_, std::move(req), Want::object);
   out.error = std::move(a.error);
   if (out.error.ok()) out.file = read_file(a.body);
   co_return out;
@@ -229,7 +286,7 @@ Task<ImageKitError> ImageKitClient::remove(const std::string& file_id) {
   if (!configured()) co_return local_error(ImageKitError::Kind::not_configured, "ImageKit is not configured");
   if (!plausible_file_id(file_id)) co_return local_error(ImageKitError::Kind::invalid, "not an ImageKit file id");
   auto req = request("DELETE", api_base_ + "/v1/files/" + file_id);
-  auto a = co_await call(client_, std::move(req), false);
+  auto a = co_await call(client_, std::move(req), Want::anything);
   co_return a.error;
 }
 
@@ -250,7 +307,7 @@ Task<BulkDeleteResult> ImageKitClient::remove_many(const std::vector<std::string
   json::object body;
   body["fileIds"] = std::move(ids);
   auto req = request("POST", api_base_ + "/v1/files/batch/deleteByFileIds", "application/json", json::serialize(body));
-  auto a = co_await call(client_, std::move(req), true);
+  auto a = co_await call(client_, std::move(req), Want::object);
   out.error = std::move(a.error);
   out.deleted = strings_at(a.body, "successfullyDeletedFileIds");
   out.missing = strings_at(a.body, "missingFileIds");
@@ -264,7 +321,63 @@ Task<ImageKitError> ImageKitClient::move(const std::string& source_file_path, co
   }
   json::object body{{"sourceFilePath", source_file_path}, {"destinationPath", destination_path}};
   auto req = request("POST", api_base_ + "/v1/files/move", "application/json", json::serialize(body));
-  auto a = co_await call(client_, std::move(req), false);
+  auto a = co_await call(client_, std::move(req), Want::anything);
+  co_return a.error;
+}
+
+Task<ImageKitError> ImageKitClient::copy(const std::string& source_file_path, const std::string& destination_path) {
+  if (!configured()) co_return local_error(ImageKitError::Kind::not_configured, "ImageKit is not configured");
+  if (!absolute_path(source_file_path) || !absolute_path(destination_path)) {
+    co_return local_error(ImageKitError::Kind::invalid, "a copy needs an absolute source file path and destination");
+  }
+  json::object body{
+      {"sourceFilePath", source_file_path}, {"destinationPath", destination_path}, {"includeFileVersions", false}};
+  auto req = request("POST", api_base_ + "/v1/files/copy", "application/json", json::serialize(body));
+  auto a = co_await call(client_, std::move(req), Want::anything);
+  co_return a.error;
+}
+
+Task<ListResult> ImageKitClient::list_files(const ListRequest& r) {
+  ListResult out;
+  if (!configured()) {
+    out.error = local_error(ImageKitError::Kind::not_configured, "ImageKit is not configured");
+    co_return out;
+  }
+  const bool known_type = r.type == "file" || r.type == "folder" || r.type == "all";
+  if (!absolute_path(r.path) || !known_type || r.limit < 1 || r.limit > kMaxListLimit) {
+    out.error = local_error(ImageKitError::Kind::invalid,
+                            "a listing needs an absolute path, a known type and a limit of 1-1000");
+    co_return out;
+  }
+  std::string url = api_base_ + "/v1/files?path=" + query_value(r.path) + "&type=" + r.type +
+                    "&sort=DESC_CREATED&skip=" + std::to_string(r.skip) + "&limit=" + std::to_string(r.limit);
+  if (!r.search_query.empty()) url += "&searchQuery=" + query_value(r.search_query);
+  auto req = request("GET", std::move(url));
+  req.max_body_bytes = kMaxListAnswerBytes;
+  auto a = co_await call(client_, std::move(req), Want::array);
+  out.error = std::move(a.error);
+  if (out.error.ok()) out.entries = read_entries(a.list);
+  co_return out;
+}
+
+Task<ImageKitError> ImageKitClient::create_folder(const std::string& folder_name,
+                                                  const std::string& parent_folder_path) {
+  if (!configured()) co_return local_error(ImageKitError::Kind::not_configured, "ImageKit is not configured");
+  if (folder_name.empty() || !absolute_path(parent_folder_path)) {
+    co_return local_error(ImageKitError::Kind::invalid, "a folder needs a name and an absolute parent path");
+  }
+  json::object body{{"folderName", folder_name}, {"parentFolderPath", parent_folder_path}};
+  auto req = request("POST", api_base_ + "/v1/folder", "application/json", json::serialize(body));
+  auto a = co_await call(client_, std::move(req), Want::anything);
+  co_return a.error;
+}
+
+Task<ImageKitError> ImageKitClient::delete_folder(const std::string& folder_path) {
+  if (!configured()) co_return local_error(ImageKitError::Kind::not_configured, "ImageKit is not configured");
+  if (!absolute_path(folder_path)) co_return local_error(ImageKitError::Kind::invalid, "not an absolute folder path");
+  json::object body{{"folderPath", folder_path}};
+  auto req = request("DELETE", api_base_ + "/v1/folder", "application/json", json::serialize(body));
+  auto a = co_await call(client_, std::move(req), Want::anything);
   co_return a.error;
 }
 

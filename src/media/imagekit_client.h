@@ -8,6 +8,12 @@
 //   remove_many   POST .../v1/files/batch/deleteByFileIds {fileIds}
 //   move          POST .../v1/files/move {sourceFilePath, destinationPath}
 //                 (the trash folder and back)
+//   copy          POST .../v1/files/copy {sourceFilePath, destinationPath,
+//                 includeFileVersions: false}
+//   list_files    GET  .../v1/files?path&type&sort&skip&limit&searchQuery
+//                 (files and folders)
+//   create_folder POST .../v1/folder {folderName, parentFolderPath}
+//   delete_folder DELETE .../v1/folder {folderPath} (and everything in it)
 // Each with HTTP Basic auth (the private key as user, empty password) and
 // IMAGEKIT_TIMEOUT_MS. upload_auth() signs direct browser uploads, so image
 // bytes need not pass through the origin at all.
@@ -17,10 +23,12 @@
 // no pooled database connection while awaiting these.
 #pragma once
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/config.h"
@@ -33,7 +41,8 @@ struct OutboundRequest;
 
 namespace wh::media {
 
-// What ImageKit reports of a file: the upload answer and file details alike.
+// What ImageKit reports of a file: the upload answer, file details and a
+// listing's file entries alike.
 struct ImageKitFile {
   std::string file_id;
   std::string name;
@@ -48,13 +57,28 @@ struct ImageKitFile {
   // metadata.pHash when ImageKit sent one: a perceptual hash, not a SHA-256.
   // ImageKit reports no content hash; de-duplication uses our own SHA-256.
   std::string phash;
+  std::string created_at;  // ISO 8601 as ImageKit sent it; "" in an upload answer
+  std::string updated_at;
 };
+
+// A folder entry of a listing.
+struct ImageKitFolder {
+  std::string folder_id;
+  std::string name;
+  std::string folder_path;  // "/products/summer"
+  std::string created_at;   // ISO 8601 as ImageKit sent it
+  std::string updated_at;
+};
+
+// One entry of a listing, in ImageKit's order.
+using ImageKitEntry = std::variant<ImageKitFile, ImageKitFolder>;
 
 struct ImageKitError {
   enum class Kind {
     none,
     not_configured,  // IMAGEKIT_PRIVATE_KEY unset: nothing was sent
-    invalid,         // refused before sending (a file id that is not [A-Za-z0-9_-]+, no file name)
+    invalid,         // refused before sending (a file id that is not [A-Za-z0-9_-]+, no file name,
+                     // a path not starting with '/', a listing's type or limit out of range)
     rejected,        // ImageKit answered 4xx other than 404: `message` is ImageKit's reason
     not_found,       // 404: no such file (or path)
     unavailable,     // unreachable, timed out, 5xx, or an answer that is not ImageKit's JSON
@@ -75,6 +99,25 @@ struct BulkDeleteResult {
   ImageKitError error;
   std::vector<std::string> deleted;  // successfullyDeletedFileIds
   std::vector<std::string> missing;  // missingFileIds (ImageKit answers 404 with them)
+};
+
+// A listing of one folder (ImageKit's list and search API). The caller
+// validates; the client refuses (invalid) only what would change the
+// request's meaning: a path not starting with '/', a type other than the
+// three below, a limit outside 1..1000.
+struct ListRequest {
+  std::string path = "/";    // the folder listed
+  std::string type = "all";  // "file", "folder" or "all" (files and folders)
+  std::string search_query;  // ImageKit's Lucene-like query; "" = none
+  std::uint32_t skip = 0;
+  std::uint32_t limit = 100;  // 1..1000
+};
+
+struct ListResult {
+  ImageKitError error;
+  // When error.ok(): newest first (sort=DESC_CREATED, as the old backend
+  // asked). Entries of another type (file versions) are left out.
+  std::vector<ImageKitEntry> entries;
 };
 
 struct UploadRequest {
@@ -104,6 +147,9 @@ std::string upload_signature(std::string_view private_key, std::string_view toke
 
 class ImageKitClient {
  public:
+  // Bound of a listing's answer; every other answer is bounded at 256 KiB.
+  static constexpr std::size_t kMaxListAnswerBytes = std::size_t{4} * 1024 * 1024;
+
   ImageKitClient(http::OutboundClient& client, const Config& config);
 
   // Whether a private key is configured (no call is made without one).
@@ -115,6 +161,19 @@ class ImageKitClient {
   Task<BulkDeleteResult> remove_many(const std::vector<std::string>& file_ids);
   // Moves the file at `source_file_path` into the folder `destination_path`.
   Task<ImageKitError> move(const std::string& source_file_path, const std::string& destination_path);
+  // Copies the file at `source_file_path` (its current version only) into
+  // the folder `destination_path`.
+  Task<ImageKitError> copy(const std::string& source_file_path, const std::string& destination_path);
+
+  // One page of a folder's files and folders. The answer may be up to
+  // kMaxListAnswerBytes (1000 entries); a larger one is unavailable.
+  Task<ListResult> list_files(const ListRequest& request);
+  // ImageKit replaces characters other than letters and digits in the name
+  // with '_' and creates missing parents.
+  Task<ImageKitError> create_folder(const std::string& folder_name, const std::string& parent_folder_path);
+  // Deletes the folder with every file and folder in it; not_found when
+  // there is no such folder.
+  Task<ImageKitError> delete_folder(const std::string& folder_path);
 
   UploadAuth upload_auth(std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
 

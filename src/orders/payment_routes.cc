@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "orders/order_access.h"
 #include "orders/payment_apply.h"
+#include "orders/payment_verify.h"
 #include "orders/payment_watch.h"
 #include "payments/paystack_client.h"
 #include "security/rate_limiter.h"
@@ -41,32 +42,6 @@ Task<OrderRow> accessible_order(web::Context& ctx) {
   co_return order;
 }
 
-json::object verification_json(const payments::VerifyOutcome& v) {
-  json::object o{
-      {"status", v.status}, {"channel", v.channel}, {"currency", v.currency}, {"gateway_response", v.gateway_response}};
-  if (v.amount) {
-    o["amount"] = *v.amount;
-  } else {
-    o["amount"] = nullptr;
-  }
-  return o;
-}
-
-std::string message_for(payments::Verdict verdict, std::optional<Applied> applied) {
-  if (applied == Applied::mismatch) return "The payment does not match the order total; the shop will review it";
-  if (applied == Applied::refund_pending || applied == Applied::refunded || applied == Applied::refund_failed) {
-    return "Payment received, but an item is out of stock: the order was cancelled and the payment is being refunded";
-  }
-  switch (verdict) {
-    case payments::Verdict::success:
-      return "Payment verified successfully";
-    case payments::Verdict::failed:
-      return "Payment failed";
-    default:
-      return "Payment is still pending";
-  }
-}
-
 Task<http::Response> verify_payment(web::Context& ctx) {
   security::enforce_rate_limit(ctx, kVerifyLimit, ctx.req.client_ip, "Too many requests, please try again later.");
   auto order = co_await accessible_order(ctx);
@@ -75,24 +50,19 @@ Task<http::Response> verify_payment(web::Context& ctx) {
                                    order.json + R"(,"data":{"order":)" + order.json + "}}");
   }
   if (order.reference.empty()) throw ApiError::bad_request("No Paystack reference available");
-  auto& paystack = ctx.get<payments::PaystackClient>();
-  if (!paystack.configured()) throw ApiError::unavailable("Payments are not configured on this server");
-  auto v = co_await paystack.verify(order.reference);
-  if (v.verdict == payments::Verdict::unknown) {
-    throw ApiError::unavailable("The payment provider could not be reached; try again shortly");
-  }
+  std::string source = "verify";
+  auto verified = co_await verify_and_apply(ctx.services, order.reference, std::move(source));
+  const payments::VerifyOutcome& v = verified.outcome;
   if (v.verdict == payments::Verdict::not_found) throw ApiError::bad_request("Payment verification failed");
   std::optional<Applied> applied;
-  if (auto report = report_of(v, order.reference, "verify")) {
-    auto r = co_await apply_payment(ctx.services, *report);
-    applied = r.applied;
-  }
+  if (verified.result) applied = verified.result->applied;
   // Nothing was applied (still pending): the order read above is current.
   if (applied) order = co_await load_order(ctx, ctx.param("order_number"));
   json::object verification = verification_json(v);
-  std::string body = R"({"success":true,"message":)" + json::serialize(json::string(message_for(v.verdict, applied))) +
-                     R"(,"verification":)" + json::serialize(verification) + R"(,"data":{"order":)" + order.json +
-                     R"(,"verification":)" + json::serialize(verification) + "}}";
+  std::string body = R"({"success":true,"message":)" +
+                     json::serialize(json::string(verification_message(v.verdict, applied))) + R"(,"verification":)" +
+                     json::serialize(verification) + R"(,"data":{"order":)" + order.json + R"(,"verification":)" +
+                     json::serialize(verification) + "}}";
   co_return http::Response::json(std::move(body));
 }
 

@@ -9,6 +9,9 @@
 #include "admin/admin_users.h"
 #include "admin/dashboard.h"
 #include "admin/email_admin.h"
+#include "admin/super_admin_ops.h"
+#include "admin/super_admin_site.h"
+#include "admin/super_admin_users.h"
 #include "audit/audit_route.h"
 #include "cache/edge_headers.h"
 #include "cache/response_cache_stage.h"
@@ -25,6 +28,8 @@
 #include "content/admin_settings.h"
 #include "jobs/admin_routes.h"
 #include "mail/unsubscribe_routes.h"
+#include "media/imagekit_manager_routes.h"
+#include "media/media_library.h"
 #include "media/upload_routes.h"
 #include "metrics/routes.h"
 #include "notifications/notification_routes.h"
@@ -71,7 +76,12 @@ void register_routes(web::Router& router) {
   admin::register_admin_ops_routes(router);
   admin::register_admin_user_routes(router);
   admin::register_email_admin_routes(router);
+  admin::register_super_admin_site_routes(router);
+  admin::register_super_admin_user_routes(router);
+  admin::register_super_admin_ops_routes(router);
   media::register_upload_routes(router);
+  media::register_media_library_routes(router);
+  media::register_imagekit_manager_routes(router);
   // Last: it reports on the whole table.
   audit::register_audit_route(router, [&router] { return routes_json(router); });
 }

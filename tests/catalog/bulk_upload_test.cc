@@ -32,34 +32,20 @@ std::string form(const std::string& csv, const std::string& field = "file") {
 class BulkUpload : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    db_ = std::make_unique<ScratchDb>();
-    app_ = std::make_unique<RunningApp>(test_config(db_->name()));
-    admin_ = token(auth::kAdminEmail, auth::kAdminPassword);
-    customer_ = token(q("SELECT email FROM users WHERE role = 'customer' AND email_verified AND is_active "
-                        "AND email LIKE 'customer%@example.com' ORDER BY email LIMIT 1"),
-                      auth::kCustomerPassword);
+    server_ = std::make_unique<auth::AuthServer>();
+    admin_ = server_->tokens(auth::kAdminEmail, auth::kAdminPassword).first;
+    customer_ = server_->tokens(server_->verified_customer(), auth::kCustomerPassword).first;
   }
-  static void TearDownTestSuite() {
-    app_.reset();
-    db_.reset();
-  }
-
-  static std::string token(const std::string& email, const std::string& password) {
-    auto r = HttpClient(app_->port())
-                 .request("POST", "/api/auth/login",
-                          json::serialize(json::object{{"email", email}, {"password", password}}));
-    EXPECT_EQ(r.status, 200) << email << ": " << r.body;
-    return r.status == 200 ? str(r.json().at("data").at("accessToken")) : "";
-  }
+  static void TearDownTestSuite() { server_.reset(); }
 
   static HttpResult upload(const std::string& body, const std::string& bearer = admin_,
                            const std::string& content_type = kFormType) {
     Headers h{{"Content-Type", content_type}};
     if (!bearer.empty()) h.emplace_back("Authorization", "Bearer " + bearer);
-    return HttpClient(app_->port()).request("POST", kPath, body, h);
+    return HttpClient(server_->port()).request("POST", kPath, body, h);
   }
   static json::object get(const std::string& target) {
-    auto r = HttpClient(app_->port()).get(target);
+    auto r = HttpClient(server_->port()).get(target);
     EXPECT_EQ(r.status, 200) << target << ": " << r.body;
     return r.json().as_object();
   }
@@ -68,19 +54,14 @@ class BulkUpload : public ::testing::Test {
     return get("/api/products?search=" + text).at("data").as_object();
   }
 
-  static std::string q(const std::string& statement) { return sql(db_->name(), statement); }
-  static long long qn(const std::string& statement) { return std::stoll(q(statement)); }
+  static std::string q(const std::string& statement) { return server_->q(statement); }
+  static long long qn(const std::string& statement) { return server_->qn(statement); }
   static long long products() { return qn("SELECT count(*) FROM products"); }
   static long long categories() { return qn("SELECT count(*) FROM categories"); }
 
-  static std::unique_ptr<ScratchDb> db_;
-  static std::unique_ptr<RunningApp> app_;
-  static std::string admin_, customer_;
+  inline static std::unique_ptr<auth::AuthServer> server_;
+  inline static std::string admin_, customer_;
 };
-
-std::unique_ptr<ScratchDb> BulkUpload::db_;
-std::unique_ptr<RunningApp> BulkUpload::app_;
-std::string BulkUpload::admin_, BulkUpload::customer_;
 
 bool has_field(const HttpResult& r, const std::string& field, const std::string& message_part) {
   const json::value body = r.json();
@@ -253,7 +234,7 @@ TEST_F(BulkUpload, AFormWithoutTheFileFieldIsRefused) {
 TEST_F(BulkUpload, BodiesOverTheRoutesLimitAre413BeforeBeingRead) {
   std::string head = "POST " + kPath + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + kFormType +
                      "\r\nContent-Length: " + std::to_string(security::upload::kCsvFormBytes + 1) + "\r\n\r\n";
-  std::string out = raw_exchange(app_->port(), head, 5000);
+  std::string out = raw_exchange(server_->port(), head, 5000);
   EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out.substr(0, 200);
 }
 

@@ -1,7 +1,9 @@
 // The ImageKit client against the fake: the upload's multipart body and
-// auth, details, delete, bulk delete and move, how each failure is
-// classified (ImageKit's 4xx message, 404, 5xx, timeout, unreachable), and
-// the direct-upload signature against independently computed vectors.
+// auth, details, delete, bulk delete, move and copy, listing (files and
+// folders, the query sent), folder create and delete, how each failure is
+// classified (ImageKit's 4xx message, 404, 5xx, timeout, unreachable, an
+// answer of the wrong shape), and the direct-upload signature against
+// independently computed vectors.
 #include "media/imagekit_client.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +12,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <variant>
 
 #include "core/config.h"
 #include "http/client.h"
@@ -216,6 +219,169 @@ TEST_F(ImageKitClientTest, DetailsDeleteMoveAndBulkDelete) {
             boost::json::parse(R"({"sourceFilePath":"/products/a.png","destinationPath":"/trash/"})"));
   EXPECT_EQ(calls.back().path, "/v1/files/batch/deleteByFileIds");
   EXPECT_EQ(boost::json::parse(calls.back().body), boost::json::parse(R"({"fileIds":["f2","f3"]})"));
+}
+
+TEST_F(ImageKitClientTest, ListsFilesAndFoldersOfAFolder) {
+  media::ImageKitClient ik(client_, config());
+  fake_.put("f1", "/products/a.png", "hello");
+  fake_.put("f2", "/products/summer/b.png");
+  fake_.put_folder("/products/empty");
+
+  media::ListRequest all;
+  all.path = "/products";
+  auto r = run(ik.list_files(all));
+  ASSERT_TRUE(r.error.ok()) << r.error.message;
+  ASSERT_EQ(r.entries.size(), 3u);
+  const auto* empty = std::get_if<media::ImageKitFolder>(&r.entries[0]);
+  ASSERT_NE(empty, nullptr);
+  EXPECT_EQ(empty->folder_path, "/products/empty");
+  EXPECT_EQ(empty->name, "empty");
+  EXPECT_FALSE(empty->folder_id.empty());
+  EXPECT_EQ(empty->created_at, "2025-01-02T03:04:05.678Z");
+  ASSERT_TRUE(std::holds_alternative<media::ImageKitFolder>(r.entries[1]));
+  const auto* file = std::get_if<media::ImageKitFile>(&r.entries[2]);
+  ASSERT_NE(file, nullptr);
+  EXPECT_EQ(file->file_id, "f1");
+  EXPECT_EQ(file->file_path, "/products/a.png");
+  EXPECT_EQ(file->size, 5u);
+  EXPECT_EQ(file->mime, "image/png");
+  EXPECT_EQ(file->thumbnail_url, std::string(FakeImageKit::kEndpoint) + "/tr:n-ik_ml_thumbnail/products/a.png")
+      << "a listing's `thumbnail`";
+  EXPECT_EQ(file->updated_at, "2025-01-02T03:04:05.678Z");
+
+  auto c = fake_.calls().back();
+  EXPECT_EQ(c.method, "GET");
+  EXPECT_EQ(c.route, "/v1/files");
+  EXPECT_EQ(c.authorization, FakeImageKit::kBasicAuth);
+  EXPECT_EQ(c.query.at("path"), "/products");
+  EXPECT_EQ(c.query.at("type"), "all");
+  EXPECT_EQ(c.query.at("sort"), "DESC_CREATED");
+  EXPECT_EQ(c.query.at("skip"), "0");
+  EXPECT_EQ(c.query.at("limit"), "100");
+  EXPECT_EQ(c.query.count("searchQuery"), 0u);
+
+  // A page, and a search: the query's characters arrive unchanged.
+  media::ListRequest page = all;
+  page.skip = 1;
+  page.limit = 1;
+  auto p = run(ik.list_files(page));
+  ASSERT_TRUE(p.error.ok()) << p.error.message;
+  ASSERT_EQ(p.entries.size(), 1u);
+  EXPECT_EQ(std::get<media::ImageKitFolder>(p.entries[0]).folder_path, "/products/summer");
+  media::ListRequest search = all;
+  search.type = "file";
+  search.search_query = R"(name : "a")";
+  auto s = run(ik.list_files(search));
+  ASSERT_TRUE(s.error.ok()) << s.error.message;
+  ASSERT_EQ(s.entries.size(), 1u);
+  c = fake_.calls().back();
+  EXPECT_EQ(c.query.at("searchQuery"), R"(name : "a")");
+  EXPECT_EQ(c.path.find(' '), std::string::npos) << c.path;
+  EXPECT_NE(c.path.find("%22"), std::string::npos) << c.path;
+}
+
+TEST_F(ImageKitClientTest, ListingReadsImageKitsShapesAndRefusals) {
+  media::ImageKitClient ik(client_, config());
+  const media::ListRequest root;
+  // File versions, non-objects and entries without a type are left out
+  // (a fileId without a type is a file, from an older API).
+  fake_.fail_next({FakeReply::json(
+      R"([{"type":"file-version","fileId":"v1"},7,{"type":"folder","folderId":"d1","name":"x","folderPath":"/x"},)"
+      R"({"fileId":"old","name":"o.png","filePath":"/o.png"},{"name":"nothing"}])")});
+  auto r = run(ik.list_files(root));
+  ASSERT_TRUE(r.error.ok()) << r.error.message;
+  ASSERT_EQ(r.entries.size(), 2u);
+  EXPECT_EQ(std::get<media::ImageKitFolder>(r.entries[0]).folder_id, "d1");
+  EXPECT_EQ(std::get<media::ImageKitFile>(r.entries[1]).file_id, "old");
+
+  fake_.fail_next({FakeReply::json(R"({"files":[]})")});
+  EXPECT_EQ(run(ik.list_files(root)).error.kind, ImageKitError::Kind::unavailable) << "an object, not a listing";
+  fake_.fail_next({FakeImageKit::bad_request("Invalid search query")});
+  auto refused = run(ik.list_files(root));
+  EXPECT_EQ(refused.error.kind, ImageKitError::Kind::rejected);
+  EXPECT_EQ(refused.error.message, "Invalid search query");
+  fake_.fail_next({FakeImageKit::server_error()});
+  EXPECT_EQ(run(ik.list_files(root)).error.kind, ImageKitError::Kind::unavailable);
+
+  // Refused before sending.
+  const auto before = fake_.calls().size();
+  media::ListRequest relative;
+  relative.path = "products";
+  EXPECT_EQ(run(ik.list_files(relative)).error.kind, ImageKitError::Kind::invalid);
+  media::ListRequest zero;
+  zero.limit = 0;
+  EXPECT_EQ(run(ik.list_files(zero)).error.kind, ImageKitError::Kind::invalid);
+  media::ListRequest many;
+  many.limit = 1001;
+  EXPECT_EQ(run(ik.list_files(many)).error.kind, ImageKitError::Kind::invalid);
+  media::ListRequest odd;
+  odd.type = "file-version";
+  EXPECT_EQ(run(ik.list_files(odd)).error.kind, ImageKitError::Kind::invalid);
+  const std::string name = "x", relative_parent = "nope", relative_path = "a.png", folder = "/f";
+  EXPECT_EQ(run(ik.create_folder(name, relative_parent)).kind, ImageKitError::Kind::invalid);
+  EXPECT_EQ(run(ik.create_folder("", folder)).kind, ImageKitError::Kind::invalid);
+  EXPECT_EQ(run(ik.delete_folder(relative_parent)).kind, ImageKitError::Kind::invalid);
+  EXPECT_EQ(run(ik.copy(relative_path, folder)).kind, ImageKitError::Kind::invalid);
+  Config none = config();
+  none.imagekit_private_key.clear();
+  media::ImageKitClient off(client_, none);
+  EXPECT_EQ(run(off.list_files(root)).error.kind, ImageKitError::Kind::not_configured);
+  EXPECT_EQ(run(off.create_folder(name, folder)).kind, ImageKitError::Kind::not_configured);
+  EXPECT_EQ(run(off.delete_folder(folder)).kind, ImageKitError::Kind::not_configured);
+  EXPECT_EQ(run(off.copy(folder, folder)).kind, ImageKitError::Kind::not_configured);
+  EXPECT_EQ(fake_.calls().size(), before);
+}
+
+TEST_F(ImageKitClientTest, CreatesAndDeletesFoldersAndCopiesFiles) {
+  media::ImageKitClient ik(client_, config());
+  fake_.put("f1", "/products/a.png");
+  fake_.put("f2", "/products/summer/b.png");
+
+  const std::string name = "new folder", products = "/products";
+  ASSERT_TRUE(run(ik.create_folder(name, products)).ok());
+  EXPECT_TRUE(fake_.has_folder("/products/new_folder")) << "ImageKit's '_' for other characters";
+  auto c = fake_.calls().back();
+  EXPECT_EQ(c.method, "POST");
+  EXPECT_EQ(c.path, "/v1/folder");
+  EXPECT_EQ(c.content_type, "application/json");
+  EXPECT_EQ(boost::json::parse(c.body),
+            boost::json::parse(R"({"folderName":"new folder","parentFolderPath":"/products"})"));
+
+  const std::string source = "/products/a.png", archive = "/archive";
+  ASSERT_TRUE(run(ik.copy(source, archive)).ok());
+  const auto copy_id = fake_.id_at("/archive/a.png");
+  EXPECT_FALSE(copy_id.empty());
+  EXPECT_NE(copy_id, "f1");
+  EXPECT_EQ(fake_.path_of("f1"), "/products/a.png") << "the source stays";
+  c = fake_.calls().back();
+  EXPECT_EQ(c.path, "/v1/files/copy");
+  EXPECT_EQ(boost::json::parse(c.body),
+            boost::json::parse(
+                R"({"sourceFilePath":"/products/a.png","destinationPath":"/archive","includeFileVersions":false})"));
+  const std::string missing = "/products/none.png";
+  auto not_there = run(ik.copy(missing, archive));
+  EXPECT_EQ(not_there.kind, ImageKitError::Kind::not_found);
+  EXPECT_EQ(not_there.message, "No file found with filePath /products/none.png");
+
+  const std::string summer = "/products/summer";
+  ASSERT_TRUE(run(ik.delete_folder(summer)).ok());
+  EXPECT_FALSE(fake_.has_folder(summer));
+  EXPECT_FALSE(fake_.has("f2")) << "with everything in it";
+  EXPECT_TRUE(fake_.has("f1"));
+  c = fake_.calls().back();
+  EXPECT_EQ(c.method, "DELETE");
+  EXPECT_EQ(c.path, "/v1/folder");
+  EXPECT_EQ(boost::json::parse(c.body), boost::json::parse(R"({"folderPath":"/products/summer"})"));
+  auto again = run(ik.delete_folder(summer));
+  EXPECT_EQ(again.kind, ImageKitError::Kind::not_found);
+  EXPECT_EQ(again.message, "No folder found with folderPath /products/summer");
+
+  fake_.fail_next({FakeImageKit::bad_request("Folder name is invalid")});
+  auto refused = run(ik.create_folder(name, products));
+  EXPECT_EQ(refused.kind, ImageKitError::Kind::rejected);
+  EXPECT_EQ(refused.message, "Folder name is invalid");
+  fake_.fail_next({FakeImageKit::server_error()});
+  EXPECT_EQ(run(ik.copy(source, archive)).kind, ImageKitError::Kind::unavailable);
 }
 
 // HMAC-SHA1 hex by OpenSSL's one-shot HMAC(), apart from the client's code path.

@@ -1,7 +1,8 @@
 // The upload routes (/api/upload...) through the real server on a fresh
 // database of this suite, with ImageKit faked on loopback: what an upload
 // sends and records, duplicates and force, the magic-byte check, roles,
-// ImageKit failing, delete, batch, and the direct-upload signature.
+// ImageKit failing, delete, batch, the direct-upload signature, uploads
+// from a URL and the registration of a direct upload.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -14,6 +15,7 @@
 
 #include "accounts/auth_test_support.h"
 #include "media/image_probe.h"
+#include "media/media_api_fixture.h"
 #include "support/fake_imagekit.h"
 #include "support/http_client.h"
 #include "support/test_env.h"
@@ -92,68 +94,26 @@ std::string hmac_sha1_hex(const std::string& key, const std::string& message) {
   return s;
 }
 
-class UploadApi : public ::testing::Test {
+class UploadApi : public MediaApi {
  protected:
-  static void SetUpTestSuite() {
-    fake_ = std::make_unique<FakeImageKit>();
-    db_ = std::make_unique<ScratchDb>();
-    auto c = test_config(db_->name());
-    c.imagekit_private_key = FakeImageKit::kPrivateKey;
-    c.imagekit_public_key = "public_test_key";
-    c.imagekit_url_endpoint = FakeImageKit::kEndpoint;
-    c.imagekit_upload_base_url = fake_->base_url();
-    c.imagekit_api_base_url = fake_->base_url();
-    c.imagekit_timeout = std::chrono::milliseconds(2000);
-    app_ = std::make_unique<RunningApp>(c);
-    admin_ = token(auth::kAdminEmail, auth::kAdminPassword);
-    customer_ = token(q("SELECT email FROM users WHERE role = 'customer' AND email_verified AND is_active "
-                        "AND email LIKE 'customer%@example.com' ORDER BY email LIMIT 1"),
-                      auth::kCustomerPassword);
-  }
-  static void TearDownTestSuite() {
-    app_.reset();
-    db_.reset();
-    fake_.reset();
-  }
-
-  static std::string token(const std::string& email, const std::string& password) {
-    auto r = HttpClient(app_->port())
-                 .request("POST", "/api/auth/login",
-                          json::serialize(json::object{{"email", email}, {"password", password}}));
-    EXPECT_EQ(r.status, 200) << email << ": " << r.body;
-    return r.status == 200 ? str(r.json().at("data").at("accessToken")) : "";
-  }
-
   static HttpResult call(const std::string& method, const std::string& target, const std::string& body,
                          const std::string& content_type = kFormType, const std::string& bearer = admin_) {
     Headers h;
     if (!content_type.empty()) h.emplace_back("Content-Type", content_type);
     if (!bearer.empty()) h.emplace_back("Authorization", "Bearer " + bearer);
-    return HttpClient(app_->port()).request(method, target, body, h);
+    return HttpClient(port()).request(method, target, body, h);
   }
   static HttpResult upload(const std::string& body, const std::string& query = "?type=product",
                            const std::string& bearer = admin_) {
     return call("POST", "/api/upload" + query, body, kFormType, bearer);
   }
 
-  static std::string q(const std::string& statement) { return sql(db_->name(), statement); }
-  static long long qn(const std::string& statement) { return std::stoll(q(statement)); }
   static long long uploads_sent() {
     long long n = 0;
     for (const auto& c : fake_->calls()) n += c.path == "/api/v1/files/upload" ? 1 : 0;
     return n;
   }
-
-  static std::unique_ptr<FakeImageKit> fake_;
-  static std::unique_ptr<ScratchDb> db_;
-  static std::unique_ptr<RunningApp> app_;
-  static std::string admin_, customer_;
 };
-
-std::unique_ptr<FakeImageKit> UploadApi::fake_;
-std::unique_ptr<ScratchDb> UploadApi::db_;
-std::unique_ptr<RunningApp> UploadApi::app_;
-std::string UploadApi::admin_, UploadApi::customer_;
 
 TEST_F(UploadApi, UploadsToImageKitAndRecordsTheMediaRow) {
   const std::string bytes = png(640, 480);
@@ -322,6 +282,143 @@ TEST_F(UploadApi, AuthSignsADirectUpload) {
   EXPECT_EQ(str(body.at("signature")), hmac_sha1_hex(FakeImageKit::kPrivateKey, token + std::to_string(expire)));
   EXPECT_EQ(str(body.at("publicKey")), "public_test_key");
   EXPECT_EQ(str(body.at("urlEndpoint")), FakeImageKit::kEndpoint);
+}
+
+TEST_F(UploadApi, UrlUploadRefusesUnsafeUrls) {
+  const long long sent = uploads_sent(), rows = qn("SELECT count(*) FROM media");
+  for (const std::string bad :
+       {"ftp://example.com/a.png", "http://user:secret@example.com/a.png", "http://127.0.0.1/a.png",
+        "http://10.1.2.3/a.png", "http://192.168.0.5:8080/a.png", "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/a.png", "http://[fd00::1]/a.png", "http://localhost/a.png", "http://intranet/a.png",
+        "http://2130706433/a.png", "not a url", "/relative/a.png"}) {
+    auto r = call("POST", "/api/upload/url", json::serialize(json::object{{"imageUrl", bad}, {"type", "product"}}),
+                  "application/json");
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+  }
+  const std::string long_url = "https://example.com/" + std::string(3000, 'a') + ".png";
+  EXPECT_EQ(
+      call("POST", "/api/upload/url", json::serialize(json::object{{"imageUrl", long_url}}), "application/json").status,
+      400);
+  EXPECT_EQ(call("POST", "/api/upload/url", R"({"type":"product"})", "application/json").status, 400);
+  EXPECT_EQ(call("POST", "/api/upload/url", R"({"imageUrl":"https://example.com/a.png","type":"document"})",
+                 "application/json")
+                .status,
+            400);
+  EXPECT_EQ(uploads_sent(), sent);
+  EXPECT_EQ(qn("SELECT count(*) FROM media"), rows);
+}
+
+TEST_F(UploadApi, UrlUploadLetsImageKitFetchAndRecordsTheRow) {
+  const std::string source = "https://images.example.com/photos/Wig%20Front.PNG";
+  auto r = call("POST", "/api/upload/url", json::serialize(json::object{{"imageUrl", source}, {"type", "banner"}}),
+                "application/json");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto data = r.json().at("data").as_object();
+  const auto up = fake_->calls();
+  const FakeImageKit::Call* sent = nullptr;
+  for (const auto& c : up) {
+    if (c.path == "/api/v1/files/upload") sent = &c;
+  }
+  ASSERT_NE(sent, nullptr);
+  EXPECT_EQ(sent->fields.at("file"), source);
+  EXPECT_EQ(sent->fields.at("folder"), "/banners");
+  EXPECT_TRUE(sent->file_bytes.empty());
+  EXPECT_EQ(str(data.at("sourceUrl")), source);
+  EXPECT_EQ(str(data.at("filePath")).rfind("/banners/banner-", 0), 0u) << str(data.at("filePath"));
+  EXPECT_EQ(
+      q("SELECT concat_ws('|', type, mime_type, width, height, file_hash IS NULL, status) FROM media WHERE id = '" +
+        str(data.at("id")) + "'"),
+      "banner|image/png|1|1|t|active");
+  EXPECT_EQ(qn("SELECT count(*) FROM admin_activities WHERE action = 'media.upload_url' AND entity_id = '" +
+               str(data.at("id")) + "'"),
+            1);
+
+  // An ImageKit URL already recorded answers its row; nothing is uploaded.
+  const long long uploads = uploads_sent();
+  auto again =
+      call("POST", "/api/upload/url", json::serialize(json::object{{"imageUrl", data.at("url")}}), "application/json");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_TRUE(again.json().at("data").at("isExisting").as_bool());
+  EXPECT_EQ(str(again.json().at("data").at("id")), str(data.at("id")));
+  EXPECT_EQ(uploads_sent(), uploads);
+
+  // ImageKit failing: no row.
+  const long long rows = qn("SELECT count(*) FROM media");
+  fake_->fail_next({FakeImageKit::server_error()});
+  auto down = call("POST", "/api/upload/url", json::serialize(json::object{{"imageUrl", source}}), "application/json");
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_EQ(qn("SELECT count(*) FROM media"), rows);
+}
+
+// A details answer of ImageKit for a scripted file.
+FakeReply details(const std::string& id, const std::string& file_type, const std::string& mime, int width, int height,
+                  long long size) {
+  return FakeReply::json(json::serialize(json::object{{"fileId", id},
+                                                      {"name", "odd.bin"},
+                                                      {"filePath", "/odd.bin"},
+                                                      {"url", std::string(FakeImageKit::kEndpoint) + "/odd.bin"},
+                                                      {"fileType", file_type},
+                                                      {"mime", mime},
+                                                      {"width", width},
+                                                      {"height", height},
+                                                      {"size", size}}));
+}
+
+TEST_F(UploadApi, RegisterRecordsADirectUploadOnce) {
+  auto reg = [](const json::object& body, const std::string& query = "") {
+    return call("POST", "/api/upload/register" + query, json::serialize(body), "application/json");
+  };
+  EXPECT_EQ(reg({{"fileId", "nosuchdirect"}, {"type", "product"}}).status, 404);
+  EXPECT_EQ(reg({{"fileId", "bad/id"}}).status, 400);
+  EXPECT_EQ(reg({{"fileId", "direct1"}, {"fileHash", "abc"}}).status, 400);
+
+  const std::string hash(64, 'a');
+  fake_->put("direct1", "/products/direct-one.png", "png bytes");
+  auto first = reg({{"fileId", "direct1"}, {"type", "product"}, {"fileHash", hash}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string id = str(first.json().at("data").at("id"));
+  EXPECT_EQ(q("SELECT concat_ws('|', \"fileId\", \"filePath\", type, mime_type, size, file_hash, status) FROM media"
+              " WHERE id = '" +
+              id + "'"),
+            "direct1|/products/direct-one.png|product|image/png|9|" + hash + "|active");
+  EXPECT_EQ(qn("SELECT count(*) FROM admin_activities WHERE action = 'media.register' AND entity_id = '" + id + "'"),
+            1);
+
+  // Again: the same row, no second one.
+  auto again = reg({{"fileId", "direct1"}, {"type", "product"}, {"fileHash", hash}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(str(again.json().at("data").at("id")), id);
+  EXPECT_TRUE(again.json().at("data").at("isExisting").as_bool());
+  EXPECT_EQ(qn("SELECT count(*) FROM media WHERE \"fileId\" = 'direct1'"), 1);
+
+  // Another file claiming the same bytes: a duplicate unless forced.
+  fake_->put("direct2", "/products/direct-two.png");
+  auto dup = reg({{"fileId", "direct2"}, {"fileHash", hash}});
+  ASSERT_EQ(dup.status, 409) << dup.body;
+  EXPECT_TRUE(dup.json().at("isDuplicate").as_bool());
+  EXPECT_EQ(str(dup.json().at("existingFile").at("id")), id);
+  auto forced = reg({{"fileId", "direct2"}, {"fileHash", hash}}, "?force=true");
+  EXPECT_EQ(forced.status, 200) << forced.body;
+
+  // What ImageKit reports decides: not an image, an unsupported type, too many pixels.
+  const long long rows = qn("SELECT count(*) FROM media");
+  fake_->fail_next({details("direct3", "non-image", "application/pdf", 0, 0, 100)});
+  EXPECT_EQ(reg({{"fileId", "direct3"}}).status, 400);
+  fake_->fail_next({details("direct3", "image", "image/svg+xml", 10, 10, 100)});
+  EXPECT_EQ(reg({{"fileId", "direct3"}}).status, 400);
+  fake_->fail_next({details("direct3", "image", "image/png", 10000, 5000, 100)});
+  EXPECT_EQ(reg({{"fileId", "direct3"}}).status, 400);
+  fake_->fail_next({details("direct3", "image", "image/png", 10, 10, 6 * 1024 * 1024)});
+  EXPECT_EQ(reg({{"fileId", "direct3"}}).status, 400);
+  fake_->fail_next({FakeImageKit::server_error()});
+  auto down = reg({{"fileId", "direct3"}});
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_EQ(qn("SELECT count(*) FROM media"), rows);
+
+  EXPECT_EQ(call("POST", "/api/upload/register", R"({"fileId":"direct1"})", "application/json", customer_).status, 403);
+  EXPECT_EQ(
+      call("POST", "/api/upload/url", R"({"imageUrl":"https://example.com/a.png"})", "application/json", "").status,
+      401);
 }
 
 }  // namespace
