@@ -120,66 +120,95 @@ std::string variant_summary(Audience audience) {
          (audience == Audience::kStorefront ? " AND v.is_active" : "") + ") vs ON true";
 }
 
-// $1 category slug or id, $2 min price, $3 max price, $4 in stock only,
-// $5 search pattern (ILIKE), $6 limit, $7 offset.
-std::string filter(Audience audience, bool with_name) {
-  return std::string("\n  SELECT p.id, p.created_at, p.base_price") + (with_name ? ", p.name" : "") + R"(
-  FROM products p JOIN categories c ON c.id = p.category_id
-  WHERE )" +
-         (audience == Audience::kStorefront ? "p.is_active\n    AND " : "") +
-         R"(($1::text IS NULL OR c.slug = $1 OR c.id = $1)
+// The products matching the filters, as conditions on `p` alone (no join:
+// counting 95,000 products joined to their categories took 35-60 ms, alone
+// 4 ms; the categories are looked up first, so the indexes on
+// (is_active, category_id, ...) apply): $1 category slug or id, $2 min
+// price, $3 max price, $4 in stock only (the `in_stock` CTE), $5 search
+// pattern (ILIKE; the `searched` CTE).
+std::string matches(Audience audience) {
+  return std::string(audience == Audience::kStorefront ? "p.is_active\n    AND " : "") +
+         R"(($1::text IS NULL OR p.category_id = ANY (ARRAY(SELECT c.id FROM categories c WHERE c.slug = $1 OR c.id = $1)))
     AND ($2::numeric IS NULL OR p.base_price >= $2::numeric)
     AND ($3::numeric IS NULL OR p.base_price <= $3::numeric)
-    AND (NOT $4::bool OR EXISTS (
-          SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.is_active AND )" +
-         stock_sql(audience) + R"( > 0))
-    AND ($5::text IS NULL OR p.name ILIKE $5 OR p.description ILIKE $5 OR c.name ILIKE $5
-         OR EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id
-                    AND (v.color ILIKE $5 OR v.texture ILIKE $5 OR v.length ILIKE $5 OR v.sku ILIKE $5))))";
+    AND (NOT $4::bool OR p.id IN (SELECT product_id FROM in_stock))
+    AND ($5::text IS NULL OR p.id IN (SELECT id FROM searched)))";
 }
 
-std::string build_list_sql(Sort sort, Audience audience) {
-  std::string order;
-  std::string popularity;
+// How a sort orders `p` (by), the keys the page carries (keys, as k1, k2),
+// and the same order over the page's rows (again).
+struct SortSql {
+  std::string by;
+  std::string keys;
+  std::string again;
+  std::string join;  // what `by` needs besides p
+};
+
+SortSql sort_sql(Sort sort) {
   switch (sort) {
-    case Sort::kNewest:
-      order = "f.created_at DESC, f.id";
-      break;
     case Sort::kPriceAsc:
-      order = "f.base_price ASC, f.created_at DESC, f.id";
-      break;
+      return {"p.base_price ASC, p.created_at DESC, p.id", "p.base_price AS k1, p.created_at AS k2",
+              "page.k1 ASC, page.k2 DESC, page.id", ""};
     case Sort::kPriceDesc:
-      order = "f.base_price DESC, f.created_at DESC, f.id";
-      break;
+      return {"p.base_price DESC, p.created_at DESC, p.id", "p.base_price AS k1, p.created_at AS k2",
+              "page.k1 DESC, page.k2 DESC, page.id", ""};
     case Sort::kPopular:
       // Units ordered per product over orders that were not cancelled.
-      popularity = R"(LEFT JOIN (
-          SELECT v.product_id, sum(oi.quantity) AS sold
-          FROM order_items oi JOIN variants v ON v.id = oi.variant_id
-          JOIN orders o ON o.id = oi.order_id AND o.status <> 'cancelled'
-          GROUP BY v.product_id) pop ON pop.product_id = f.id)";
-      order = "COALESCE(pop.sold, 0) DESC, f.created_at DESC, f.id";
-      break;
+      return {"COALESCE(pop.sold, 0) DESC, p.created_at DESC, p.id", "COALESCE(pop.sold, 0) AS k1, p.created_at AS k2",
+              "page.k1 DESC, page.k2 DESC, page.id",
+              R"(
+  LEFT JOIN (
+      SELECT v.product_id, sum(oi.quantity) AS sold
+      FROM order_items oi JOIN variants v ON v.id = oi.variant_id
+      JOIN orders o ON o.id = oi.order_id AND o.status <> 'cancelled'
+      GROUP BY v.product_id) pop ON pop.product_id = p.id)"};
     case Sort::kName:
-      order = "lower(f.name), f.created_at DESC, f.id";
+      return {"lower(p.name), p.created_at DESC, p.id", "lower(p.name) AS k1, p.created_at AS k2",
+              "page.k1, page.k2 DESC, page.id", ""};
+    case Sort::kNewest:
       break;
   }
-  return std::string("WITH filtered AS MATERIALIZED (") + filter(audience, sort == Sort::kName) + R"(),
+  return {"p.created_at DESC, p.id", "p.created_at AS k1, NULL::timestamp AS k2", "page.k1 DESC, page.id", ""};
+}
+
+// One statement: the page and the count, each read straight from the
+// products (the page through the index on its sort keys where one exists,
+// e.g. (is_active, created_at) for newest, so it reads offset + limit rows
+// rather than sorting every match). The in-stock products and the search's
+// matches are each found once for both, and only when $4 / $5 ask for
+// them. $6 limit, $7 offset.
+std::string build_list_sql(Sort sort, Audience audience) {
+  const SortSql o = sort_sql(sort);
+  const std::string where = matches(audience);
+  return std::string(R"(WITH in_stock AS MATERIALIZED (
+  SELECT DISTINCT v.product_id FROM variants v
+  WHERE $4::bool AND v.is_active AND )") +
+         stock_sql(audience) + R"( > 0),
+searched AS MATERIALIZED (
+  SELECT p.id FROM products p
+  WHERE $5::text IS NOT NULL
+    AND (p.name ILIKE $5 OR p.description ILIKE $5
+         OR p.category_id = ANY (ARRAY(SELECT c.id FROM categories c WHERE c.name ILIKE $5))
+         OR EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id
+                    AND (v.color ILIKE $5 OR v.texture ILIKE $5 OR v.length ILIKE $5 OR v.sku ILIKE $5)))),
 page AS (
-  SELECT f.id, row_number() OVER (ORDER BY )" +
-         order + R"() AS ord
-  FROM filtered f )" +
-         popularity + R"(
+  SELECT p.id, )" +
+         o.keys + R"(
+  FROM products p)" +
+         o.join + R"(
+  WHERE )" +
+         where + R"(
   ORDER BY )" +
-         order + R"(
+         o.by + R"(
   LIMIT $6 OFFSET $7)
 SELECT COALESCE((
     SELECT json_agg()" +
-         kListItem + R"( ORDER BY page.ord)
+         kListItem + R"( ORDER BY )" + o.again + R"()
     FROM page JOIN products p ON p.id = page.id JOIN categories c ON c.id = p.category_id
     )" + variant_summary(audience) +
          R"(), '[]'::json)::text,
-  (SELECT count(*) FROM filtered))";
+  (SELECT count(*) FROM products p WHERE )" +
+         where + ")";
 }
 
 constexpr std::size_t kSorts = 5;
