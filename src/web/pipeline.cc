@@ -68,6 +68,14 @@ Task<http::Response> Pipeline::handle(http::Request& req) const {
     res = co_await run(ctx);
   } catch (const ApiError& e) {
     res = error_response(e);
+  } catch (const db::DbError& e) {
+    failure = e.what();
+    // 57014: the server cancelled the statement at statement_timeout. Under
+    // overload any statement can get there; the client did nothing wrong
+    // and may retry: 503 with Retry-After (still logged as a failure).
+    res =
+        error_response(e.sqlstate() == "57014" ? ApiError::unavailable("The database is busy; please retry")
+                                               : ApiError(500, "InternalServerError", "An unexpected error occurred"));
   } catch (const std::exception& e) {
     // A bug or a database error: logged, never shown to the client.
     failure = e.what();

@@ -376,6 +376,27 @@ TEST(DatabaseDownTest, ApiAnswers503WhileLivenessStaysUp) {
   expect_error_envelope(ready, "ServiceUnavailableError");
 }
 
+// A statement cancelled at DB_STATEMENT_TIMEOUT_MS (here: waiting on a
+// locked table) is the database being too slow, not a client's mistake: 503
+// with Retry-After, and the server serves on once the lock is gone.
+TEST(DatabaseSlowTest, AStatementTimeoutIs503) {
+  ScratchDb db;
+  Config c = test_config(db.name());
+  c.db_statement_timeout = 300ms;
+  RunningApp app(c);
+  HttpClient client(app.port());
+  {
+    LockedTable lock(db.name(), "products");
+    auto t0 = Clock::now();
+    auto r = client.get("/api/products?limit=2");
+    EXPECT_LT(Clock::now() - t0, 3s);
+    EXPECT_EQ(r.status, 503) << r.body;
+    EXPECT_GT(std::atoi(r.header("retry-after").c_str()), 0);
+    expect_error_envelope(r, "ServiceUnavailableError");
+  }
+  EXPECT_EQ(client.get("/api/products?limit=2").status, 200);
+}
+
 TEST(DatabaseUpTest, HealthReportsHealthy) {
   ScratchDb db;
   RunningApp app(test_config(db.name()));
