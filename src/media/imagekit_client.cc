@@ -26,16 +26,6 @@ std::string basic_auth(std::string_view user) {
   return "Basic " + out;
 }
 
-// ImageKit's file ids are [A-Za-z0-9_-]; anything else would change the path.
-bool plausible_file_id(std::string_view id) {
-  if (id.empty() || id.size() > 100) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 std::string text_at(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -189,6 +179,15 @@ ImageKitError local_error(ImageKitError::Kind kind, std::string message) {
 
 std::string upload_signature(std::string_view private_key, std::string_view token, std::int64_t expire) {
   return to_hex(hmac_sha1(private_key, std::string(token) + std::to_string(expire)));
+}
+
+bool plausible_file_id(std::string_view id) {
+  if (id.empty() || id.size() > 100) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
 }
 
 ImageKitClient::ImageKitClient(http::OutboundClient& client, const Config& config)

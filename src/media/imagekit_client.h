@@ -141,6 +141,10 @@ struct UploadAuth {
   std::string public_key;
 };
 
+// Whether `id` can be an ImageKit file id: 1-100 of [A-Za-z0-9_-]
+// (anything else would change the request path). Calls refuse others.
+bool plausible_file_id(std::string_view id);
+
 // Lower-case hex HMAC-SHA1 of token + decimal expire under the private key:
 // what ImageKit checks on a client-side upload.
 std::string upload_signature(std::string_view private_key, std::string_view token, std::int64_t expire);

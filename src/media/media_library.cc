@@ -64,17 +64,6 @@ std::string ids_json(const std::vector<std::string>& ids) {
   return json::serialize(a);
 }
 
-// ImageKit's file ids are [A-Za-z0-9_-]; a row with anything else (an old
-// hand-made id) cannot be deleted by id.
-bool plausible_file_id(std::string_view id) {
-  if (id.empty() || id.size() > 100) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 // A row still in use may not be deleted for good (the old rule): its
 // entity would show a broken image.
 bool in_use(const Row& row) { return row.status == "active" && !row.used_by.empty(); }
