@@ -54,6 +54,20 @@ std::string random_hex(std::size_t bytes) {
   return to_hex(raw);
 }
 
+std::string new_request_id() {
+  // splitmix64 over a per-thread state: distinct seeds give distinct,
+  // well-mixed sequences.
+  thread_local std::uint64_t state = random_u64();
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, z >>= 4) out[static_cast<std::size_t>(i)] = digits[z & 15];
+  return out;
+}
+
 std::string new_uuid() {
   std::string h = random_hex(16);
   h[12] = '4';

@@ -21,6 +21,12 @@ std::string cuid_from(std::uint64_t ms, std::uint64_t counter, std::uint64_t ran
 // Lower-case hex of `bytes` cryptographically random bytes.
 std::string random_hex(std::size_t bytes);
 
+// A request id: 16 lower-case hex digits, unique with overwhelming
+// probability but NOT unpredictable (a per-thread generator seeded once from
+// RAND_bytes): for correlating logs only, never as a secret. Costs no system
+// call, unlike random_hex (OpenSSL checks for a fork on every call).
+std::string new_request_id();
+
 // A random version-4 uuid, lower case (guest cart sessions, payment
 // references, ImageKit upload tokens).
 std::string new_uuid();

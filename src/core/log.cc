@@ -4,8 +4,10 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -177,6 +179,18 @@ std::shared_ptr<spdlog::logger>& sync_logger() {
   return l;
 }
 
+void emit(spdlog::level::level_enum lvl, const std::string& text) {
+  if (BatchWriter* w = batch_writer()) {
+    w->append(text, lvl >= spdlog::level::warn);
+  } else {
+    {
+      std::lock_guard lock(sync_rings().mu);
+      sync_rings().rings.add(text, lvl >= spdlog::level::warn);
+    }
+    sync_logger()->log(lvl, "{}", text);
+  }
+}
+
 void write(spdlog::level::level_enum lvl, const char* name, std::string_view msg, boost::json::object fields) {
   boost::json::object line;
   line.reserve(fields.size() + 3);
@@ -184,16 +198,42 @@ void write(spdlog::level::level_enum lvl, const char* name, std::string_view msg
   line["level"] = name;
   line["msg"] = msg;
   for (auto& kv : fields) line[kv.key()] = std::move(kv.value());
-  if (BatchWriter* w = batch_writer()) {
-    w->append(boost::json::serialize(line), lvl >= spdlog::level::warn);
-  } else {
-    const std::string text = boost::json::serialize(line);
-    {
-      std::lock_guard lock(sync_rings().mu);
-      sync_rings().rings.add(text, lvl >= spdlog::level::warn);
-    }
-    sync_logger()->log(lvl, "{}", text);
+  emit(lvl, boost::json::serialize(line));
+}
+
+// Appends `v` as a JSON string: verbatim when nothing needs escaping (the
+// usual case), else as Boost.JSON escapes it.
+void append_json_string(std::string& out, std::string_view v) {
+  const bool plain = std::all_of(v.begin(), v.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\'; });
+  if (!plain) {
+    out += boost::json::serialize(boost::json::string_view(v.data(), v.size()));
+    return;
   }
+  out += '"';
+  out += v;
+  out += '"';
+}
+
+// iso_now(), with the date and time to the second formatted once a second
+// per thread: the access log writes one per request.
+void append_iso_now(std::string& out) {
+  thread_local std::int64_t cached_second = -1;
+  thread_local std::string cached;  // "YYYY-MM-DDTHH:MM:SS."
+  const auto now = std::chrono::system_clock::now();
+  const auto whole = std::chrono::floor<std::chrono::seconds>(now);
+  const std::int64_t second = whole.time_since_epoch().count();
+  if (second != cached_second) {
+    cached = iso_time(whole);
+    cached.resize(cached.size() - 4);  // drop "000Z"
+    cached_second = second;
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - whole).count();
+  out += cached;
+  out += static_cast<char>('0' + ms / 100);
+  out += static_cast<char>('0' + ms / 10 % 10);
+  out += static_cast<char>('0' + ms % 10);
+  out += 'Z';
 }
 
 }  // namespace
@@ -212,6 +252,56 @@ void warn(std::string_view msg, boost::json::object fields) {
 }
 void error(std::string_view msg, boost::json::object fields) {
   write(spdlog::level::err, "error", msg, std::move(fields));
+}
+
+namespace {
+spdlog::level::level_enum spdlog_level(Level l) {
+  return l == Level::info ? spdlog::level::info : l == Level::warn ? spdlog::level::warn : spdlog::level::err;
+}
+}  // namespace
+
+Line::Line(Level level, std::string_view msg) : level_(level) {
+  text_.reserve(320);
+  text_ += R"({"ts":")";
+  append_iso_now(text_);
+  text_ += level == Level::info   ? R"(","level":"info","msg":)"
+           : level == Level::warn ? R"(","level":"warn","msg":)"
+                                  : R"(","level":"error","msg":)";
+  append_json_string(text_, msg);
+}
+
+Line& Line::key(std::string_view k) {
+  text_ += ",\"";
+  text_ += k;
+  text_ += "\":";
+  return *this;
+}
+
+Line& Line::str(std::string_view k, std::string_view value) {
+  key(k);
+  append_json_string(text_, value);
+  return *this;
+}
+
+Line& Line::num(std::string_view k, long long value) {
+  key(k);
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, value);
+  text_.append(buf, r.ptr);
+  return *this;
+}
+
+Line& Line::num(std::string_view k, double value) {
+  key(k);
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, value);
+  text_.append(buf, r.ptr);
+  return *this;
+}
+
+void Line::write() {
+  text_ += '}';
+  emit(spdlog_level(level_), text_);
 }
 
 std::vector<std::string> recent(Recent which, std::size_t max_lines) {

@@ -29,11 +29,67 @@ struct Server::Acceptor {
   tcp::acceptor acceptor;
 };
 
-struct Server::Session {
-  explicit Session(tcp::socket s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
-  bool busy = false;                   // touched only on the session's strand
-  std::weak_ptr<WebSocket> websocket;  // the same: set while it serves a WebSocket
+using Clock = std::chrono::steady_clock;
+
+// Touched only on the connection's executor (its thread, or its strand).
+struct Server::Session : std::enable_shared_from_this<Server::Session> {
+  explicit Session(tcp::socket s) : socket(std::move(s)), watchdog(socket.get_executor()) {}
+
+  // One deadline per connection instead of a timer per operation (as
+  // beast::tcp_stream arms): each read or write moves `deadline`, and the
+  // watchdog, armed for a time no later than it, wakes rarely: when that time
+  // comes it either finds the deadline passed (the socket is closed, the
+  // operation in progress fails, timed_out is set) or re-arms for it. It is
+  // re-armed early only when a deadline moves before the time it waits for.
+  void expires_after(Clock::duration d) {
+    deadline = Clock::now() + d;
+    if (deadline < watchdog_at) arm(deadline);
+  }
+  // After an operation: no deadline until the next one (a handler or a
+  // streamed body's producer may take its time between them).
+  void clear_deadline() { deadline = Clock::time_point::max(); }
+  // No deadline ever again: the connection is done with, or handed to a WebSocket.
+  void stop_watchdog() {
+    stopped = true;
+    watchdog.cancel();
+  }
+  // The error an operation's error stands for: a timeout if the watchdog
+  // closed the socket under it.
+  boost::system::error_code failure(boost::system::error_code ec) const {
+    return ec && timed_out ? boost::system::error_code(beast::error::timeout) : ec;
+  }
+
+  tcp::socket socket;
+  bool busy = false;                   // a request is in flight (a drain lets it finish)
+  std::weak_ptr<WebSocket> websocket;  // set while it serves a WebSocket
+  bool timed_out = false;
+
+ private:
+  void arm(Clock::time_point at) {
+    if (stopped) return;
+    watchdog_at = at;
+    watchdog.expires_at(at);  // a wait in progress ends with operation_aborted and returns
+    watchdog.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (auto self = weak.lock()) self->on_watchdog();
+    });
+  }
+  void on_watchdog() {
+    watchdog_at = Clock::time_point::max();
+    if (stopped) return;
+    if (Clock::now() < deadline) {
+      arm(deadline);
+      return;
+    }
+    timed_out = true;
+    boost::system::error_code ignored;
+    socket.close(ignored);
+  }
+
+  asio::steady_timer watchdog;
+  Clock::time_point deadline = Clock::time_point::max();
+  Clock::time_point watchdog_at = Clock::time_point::max();
+  bool stopped = false;
 };
 
 namespace {
@@ -123,8 +179,8 @@ std::size_t body_limit_for(const ServerOptions& o, std::string_view target) {
 // connection closing, the bytes as they are), sent at once.
 class StreamSink final : public BodySink {
  public:
-  StreamSink(beast::tcp_stream& stream, bool chunked, std::chrono::seconds timeout, const std::atomic<bool>& draining)
-      : stream_(stream), chunked_(chunked), timeout_(timeout), draining_(draining) {}
+  StreamSink(Server::Session& session, bool chunked, std::chrono::seconds timeout, const std::atomic<bool>& draining)
+      : session_(session), chunked_(chunked), timeout_(timeout), draining_(draining) {}
 
   Task<bool> write(std::string_view bytes) override {
     // A drain ends the body unfinished, like a gone client: the last chunk
@@ -151,13 +207,14 @@ class StreamSink final : public BodySink {
  private:
   template <typename Buffers>
   Task<bool> send(const Buffers& buffers) {
-    stream_.expires_after(timeout_);
-    auto [ec, n] = co_await asio::async_write(stream_, buffers, asio::as_tuple(asio::use_awaitable));
+    session_.expires_after(timeout_);
+    auto [ec, n] = co_await asio::async_write(session_.socket, buffers, asio::as_tuple(asio::use_awaitable));
+    session_.clear_deadline();
     if (ec) failed_ = true;
     co_return !failed_;
   }
 
-  beast::tcp_stream& stream_;
+  Server::Session& session_;
   bool chunked_;
   std::chrono::seconds timeout_;
   const std::atomic<bool>& draining_;
@@ -167,7 +224,14 @@ class StreamSink final : public BodySink {
 }  // namespace
 
 Server::Server(asio::io_context& io, ServerOptions options, RequestHandler handler)
-    : io_(io), options_(std::move(options)), handler_(std::move(handler)) {}
+    : Server(io, {}, std::move(options), std::move(handler)) {}
+
+Server::Server(asio::io_context& io, std::vector<asio::io_context*> connection_contexts, ServerOptions options,
+               RequestHandler handler)
+    : io_(io),
+      connection_contexts_(std::move(connection_contexts)),
+      options_(std::move(options)),
+      handler_(std::move(handler)) {}
 
 Server::~Server() = default;
 
@@ -204,12 +268,19 @@ Task<void> Server::accept_loop() {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     auto session = std::make_shared<Session>(std::move(socket));
+    ++next_context_;  // the next connection goes to the next context
     track(session);
-    asio::co_spawn(session->stream.get_executor(), serve(session),
+    asio::co_spawn(session->socket.get_executor(), serve(session),
                    [this, session](const std::exception_ptr&) { untrack(session); });
   };
+  // Where the next connection will live (see the constructor): the
+  // context after the last one given a connection.
+  auto next_executor = [this]() -> asio::any_io_executor {
+    if (connection_contexts_.empty()) return asio::make_strand(io_);
+    return connection_contexts_[next_context_ % connection_contexts_.size()]->get_executor();
+  };
   for (;;) {
-    auto [ec, socket] = co_await acc.async_accept(asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] = co_await acc.async_accept(next_executor(), asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (ec == asio::error::operation_aborted || draining_) co_return;
       // Out of descriptors or a transient error: back off briefly, keep serving.
@@ -223,7 +294,7 @@ Task<void> Server::accept_loop() {
     // trip through the scheduler's queue would leave connections of a burst
     // (1000 shoppers at once) unanswered for seconds behind ready requests.
     for (int more = 0; more < 256 && !ec; ++more) {
-      tcp::socket next(asio::make_strand(io_));
+      tcp::socket next(next_executor());
       acc.accept(next, ec);
       if (!ec) start_session(std::move(next));
     }
@@ -231,11 +302,11 @@ Task<void> Server::accept_loop() {
 }
 
 Task<void> Server::serve(std::shared_ptr<Session> s) {
-  auto& stream = s->stream;
+  auto& socket = s->socket;
   beast::flat_buffer buffer;
   boost::system::error_code ec;
   std::string peer;
-  auto remote = stream.socket().remote_endpoint(ec);
+  auto remote = socket.remote_endpoint(ec);
   if (!ec) {
     auto addr = remote.address();
     if (addr.is_v6() && addr.to_v6().is_v4_mapped())
@@ -250,17 +321,19 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
     res.set(bhttp::field::cache_control, "private, no-store");
     res.body() = protocol_error_body(status);
     res.prepare_payload();
-    stream.expires_after(std::chrono::seconds(5));
-    co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    s->expires_after(std::chrono::seconds(5));
+    co_await bhttp::async_write(socket, res, asio::as_tuple(asio::use_awaitable));
+    s->clear_deadline();
   };
 
   while (!draining_) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     parser.body_limit(widest_body_limit(options_));
-    stream.expires_after(options_.idle_timeout);
-    auto [rec, n] = co_await bhttp::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-    if (rec) {
+    s->expires_after(options_.idle_timeout);
+    auto [read_ec, n] = co_await bhttp::async_read_header(socket, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    s->clear_deadline();
+    if (const auto rec = s->failure(read_ec)) {
       if (rec == bhttp::error::header_limit) co_await send_error(bhttp::status::request_header_fields_too_large);
       // A declared Content-Length over the limit is refused before the body is read.
       else if (rec == bhttp::error::body_limit)
@@ -285,9 +358,10 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
       // timeout (curl: 1 s). Over the limit it got the 413 above instead.
       if (parser.get().version() == 11 && beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        stream.expires_after(options_.read_timeout);
-        auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
+        s->expires_after(options_.read_timeout);
+        auto [cec, cn] = co_await asio::async_write(socket, asio::buffer(kContinue.data(), kContinue.size()),
                                                     asio::as_tuple(asio::use_awaitable));
+        s->clear_deadline();
         if (cec) break;
       }
     }
@@ -299,9 +373,10 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
     } guard{s.get()};
 
     if (!parser.is_done()) {
-      stream.expires_after(options_.read_timeout);
-      auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      if (bec) {
+      s->expires_after(options_.read_timeout);
+      auto [body_ec, bn] = co_await bhttp::async_read(socket, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      s->clear_deadline();
+      if (const auto bec = s->failure(body_ec)) {
         if (bec == bhttp::error::body_limit)
           co_await send_error(bhttp::status::payload_too_large);
         else if (bec != beast::error::timeout && bec != asio::error::eof)
@@ -321,7 +396,7 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
       break;
     }
     auto rid = req.header("x-request-id");
-    req.request_id = (rid && valid_request_id(*rid)) ? std::string(*rid) : random_hex(8);
+    req.request_id = (rid && valid_request_id(*rid)) ? std::string(*rid) : new_request_id();
 
     Response res = co_await handler_(req);
 
@@ -329,8 +404,14 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
       // Not a request in flight any more: a drain cancels the connection.
       s->busy = false;
       WebSocketOptions ws_options{options_.websocket_ping_interval, options_.websocket_max_queued_bytes};
-      co_await run_websocket(stream, in, res, ws_options, draining_, s->websocket);
-      break;
+      // The WebSocket keeps its own timers (pings): the connection's
+      // deadline ends here, and the socket moves to a Beast stream.
+      s->stop_watchdog();
+      beast::tcp_stream ws_stream(std::move(socket));
+      co_await run_websocket(ws_stream, in, res, ws_options, draining_, s->websocket);
+      ws_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      ws_stream.close();
+      co_return;
     }
 
     // The head is one string; the body is written from where it lies (a
@@ -341,15 +422,16 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
       keep_alive = keep_alive && chunked;
       HeadOptions stream_head{in.version(), keep_alive, req.request_id, 0, chunked ? Framing::chunked : Framing::close};
       std::string stream_head_bytes = serialize_head(res, stream_head);
-      stream.expires_after(options_.read_timeout);
+      s->expires_after(options_.read_timeout);
       auto [hec, hn] =
-          co_await asio::async_write(stream, asio::buffer(stream_head_bytes), asio::as_tuple(asio::use_awaitable));
+          co_await asio::async_write(socket, asio::buffer(stream_head_bytes), asio::as_tuple(asio::use_awaitable));
+      s->clear_deadline();
       if (hec) break;
       if (head) {
         if (!keep_alive) break;
         continue;
       }
-      StreamSink sink(stream, chunked, options_.read_timeout, draining_);
+      StreamSink sink(*s, chunked, options_.read_timeout, draining_);
       bool complete = false;
       try {
         co_await res.stream(sink);
@@ -360,8 +442,9 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
       if (!complete) {
         // Reset rather than close: a close-framed (HTTP/1.0) reader must not
         // take a cut body for a whole one.
-        stream.socket().set_option(asio::socket_base::linger(true, 0), ec);
-        stream.close();
+        socket.set_option(asio::socket_base::linger(true, 0), ec);
+        s->stop_watchdog();
+        socket.close(ec);
         co_return;
       }
       if (!keep_alive) break;
@@ -371,12 +454,14 @@ Task<void> Server::serve(std::shared_ptr<Session> s) {
     std::string head_bytes = serialize_head(res, head_options);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head_bytes),
                                               asio::buffer(res.body.view().data(), head ? 0 : res.body.size())};
-    stream.expires_after(options_.read_timeout);
-    auto [wec, wn] = co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
+    s->expires_after(options_.read_timeout);
+    auto [wec, wn] = co_await asio::async_write(socket, buffers, asio::as_tuple(asio::use_awaitable));
+    s->clear_deadline();
     if (wec || !keep_alive) break;
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.close();
+  s->stop_watchdog();
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
 }
 
 void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
@@ -390,12 +475,13 @@ void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> don
   {
     std::lock_guard lock(sessions_mu_);
     for (const auto& s : sessions_) {
-      asio::post(s->stream.get_executor(), [s] {
+      asio::post(s->socket.get_executor(), [s] {
         // A WebSocket is closed with its close handshake (1001), not cut.
         if (auto ws = s->websocket.lock()) {
           ws->close(1001, "Server shutting down");
         } else if (!s->busy) {
-          s->stream.cancel();
+          boost::system::error_code ignored;
+          s->socket.cancel(ignored);
         }
       });
     }

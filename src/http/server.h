@@ -47,7 +47,15 @@ using RequestHandler = std::function<Task<Response>(Request&)>;
 
 class Server {
  public:
+  // Accepts on `io`. Without `connection_contexts`, connections are served
+  // on `io` too, each on its own strand (any number of threads may run it).
+  // With them, connections are spread round-robin over those contexts, each
+  // of which must be run by exactly one thread: a connection then needs no
+  // strand and never changes threads (no hand-off, no shared scheduler lock
+  // on the hit path). `io` may be one of them.
   Server(boost::asio::io_context& io, ServerOptions options, RequestHandler handler);
+  Server(boost::asio::io_context& io, std::vector<boost::asio::io_context*> connection_contexts, ServerOptions options,
+         RequestHandler handler);
   ~Server();
 
   // Binds and starts accepting. Throws if the address cannot be bound.
@@ -70,6 +78,8 @@ class Server {
   void untrack(const std::shared_ptr<Session>& s);
 
   boost::asio::io_context& io_;
+  std::vector<boost::asio::io_context*> connection_contexts_;
+  std::size_t next_context_ = 0;  // touched only by the accept loop
   ServerOptions options_;
   RequestHandler handler_;
   struct Acceptor;

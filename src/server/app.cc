@@ -16,6 +16,7 @@
 #include "metrics/hit_rate_monitor.h"
 #include "security/http_policy.h"
 #include "server/db_transport.h"
+#include "server/event_loops.h"
 #include "server/routes.h"
 #include "server/state_sync.h"
 #include "web/pipeline.h"
@@ -31,12 +32,14 @@ struct App::Impl {
   explicit Impl(Config c)
       : transport(c),
         threads(c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
-        io(threads),
+        loops(threads),
+        io(loops.main()),
         services(transport.route(std::move(c))),
         state(services, io.get_executor()),
         pipeline(services, router),
         pool(io.get_executor(), pool_options(services.config)),
-        server(io, server_options(services.config), [this](http::Request& r) { return pipeline.handle(r); }) {
+        server(io, loops.all(), server_options(services.config),
+               [this](http::Request& r) { return pipeline.handle(r); }) {
     services.pool = &pool;
     register_routes(router);
     add_stages(pipeline, router, state);
@@ -82,16 +85,16 @@ struct App::Impl {
   // The services see DATABASE_URL and DIRECT_URL as routed by it.
   DbTransport transport;
   int threads;
-  asio::io_context io;
-  // Keeps io.run() alive while draining, when no socket is left to wait on.
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+  // One io_context per thread; `io` is the main one (event_loops.h).
+  EventLoops loops;
+  asio::io_context& io;
   web::Services services;
   AppState state;
   web::Router router;
   web::Pipeline pipeline;
   db::Pool pool;
   http::Server server;
-  std::vector<std::thread> workers;
+  bool running = false;  // between start() and stop()
   std::mutex mu;
   std::condition_variable cv;
   bool stopped = false;
@@ -107,8 +110,7 @@ struct App::Impl {
   }
 
   void finish() {
-    work.reset();
-    io.stop();
+    loops.stop();
     std::lock_guard lock(mu);
     stopped = true;
     cv.notify_all();
@@ -127,9 +129,8 @@ void App::start() {
   asio::co_spawn(impl_->io, impl_->state.mail.run(), asio::detached);
   asio::co_spawn(impl_->io, impl_->state.payments.run(), asio::detached);
   asio::co_spawn(impl_->io, impl_->state.jobs.run(), asio::detached);
-  for (int i = 0; i < impl_->threads; ++i) {
-    impl_->workers.emplace_back([this] { impl_->io.run(); });
-  }
+  impl_->loops.run();
+  impl_->running = true;
   // Blocked IPs and maintenance mode hold from the first request on: give the
   // change listener a moment for its first load before accepting. If the
   // database is down we serve anyway (health checks must answer) and tokens
@@ -150,7 +151,7 @@ int App::threads() const { return impl_->threads; }
 const DbTransport& App::db_transport() const { return impl_->transport; }
 
 void App::stop() {
-  if (impl_->workers.empty()) return;
+  if (!impl_->running) return;
   if (!impl_->server.draining()) {
     impl_->shutdown();
   }
@@ -158,8 +159,8 @@ void App::stop() {
     std::unique_lock lock(impl_->mu);
     impl_->cv.wait(lock, [this] { return impl_->stopped; });
   }
-  for (auto& t : impl_->workers) t.join();
-  impl_->workers.clear();
+  impl_->loops.join();
+  impl_->running = false;
 }
 
 void App::wait_for_signal() {

@@ -16,27 +16,27 @@ namespace {
 
 void log_request(const Services& services, const Context& ctx, const http::Response& res, Clock::duration elapsed,
                  const std::string& failure) {
+  if (failure.empty() && !services.config.access_log) return;
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   const auto& req = ctx.req;
-  json::object line{{"rid", req.request_id},
-                    {"method", req.method},
-                    {"path", req.path},
-                    {"status", res.status},
-                    {"ms", static_cast<double>(us) / 1000.0},
-                    {"bytes", res.body.size()},
-                    {"ip", req.client_ip},
-                    {"db_statements", ctx.stats.statements},
-                    {"db_ms", static_cast<double>(ctx.stats.db_us) / 1000.0},
-                    {"pool_wait_ms", static_cast<double>(ctx.stats.wait_us) / 1000.0}};
-  if (ctx.route != nullptr) line["route"] = ctx.route->pattern;
-  if (ctx.auth.principal) line["user"] = ctx.auth.principal->id;
-  if (ctx.stats.max_repeat > 3) line["n_plus_one_suspect"] = ctx.stats.max_repeat;
-  if (!failure.empty()) {
-    line["error"] = failure;
-    log::error("request failed", std::move(line));
-  } else if (services.config.access_log) {
-    log::info("request", std::move(line));
-  }
+  // Written straight into its text (log::Line): one per request.
+  log::Line line(failure.empty() ? log::Level::info : log::Level::error,
+                 failure.empty() ? "request" : "request failed");
+  line.str("rid", req.request_id)
+      .str("method", req.method)
+      .str("path", req.path)
+      .num("status", static_cast<long long>(res.status))
+      .num("ms", static_cast<double>(us) / 1000.0)
+      .num("bytes", static_cast<long long>(res.body.size()))
+      .str("ip", req.client_ip)
+      .num("db_statements", static_cast<long long>(ctx.stats.statements))
+      .num("db_ms", static_cast<double>(ctx.stats.db_us) / 1000.0)
+      .num("pool_wait_ms", static_cast<double>(ctx.stats.wait_us) / 1000.0);
+  if (ctx.route != nullptr) line.str("route", ctx.route->pattern);
+  if (ctx.auth.principal) line.str("user", ctx.auth.principal->id);
+  if (ctx.stats.max_repeat > 3) line.num("n_plus_one_suspect", static_cast<long long>(ctx.stats.max_repeat));
+  if (!failure.empty()) line.str("error", failure);
+  line.write();
 }
 
 }  // namespace
@@ -81,6 +81,9 @@ Task<http::Response> Pipeline::handle(http::Request& req) const {
     failure = e.what();
     res = error_response(ApiError(500, "InternalServerError", "An unexpected error occurred"));
   }
+  // The stages add about a dozen headers: one allocation instead of the
+  // vector's doublings.
+  res.headers.reserve(res.headers.size() + 16);
   // The handler's extra headers first: the stages' on_response have the last word.
   for (auto& h : ctx.extra_headers) res.set_header(h.name, std::move(h.value));
   for (auto it = stages_.rbegin(); it != stages_.rend(); ++it) (*it)->on_response(ctx, res);

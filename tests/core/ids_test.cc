@@ -90,5 +90,23 @@ TEST(IdsTest, RandomHexLengthAndCharset) {
   EXPECT_NE(random_hex(16), random_hex(16));
 }
 
+TEST(IdsTest, RequestIdsAreSixteenHexDigitsAndDistinctAcrossThreads) {
+  std::vector<std::string> ids[2];
+  std::thread other([&] {
+    for (int i = 0; i < 5000; ++i) ids[1].push_back(new_request_id());
+  });
+  for (int i = 0; i < 5000; ++i) ids[0].push_back(new_request_id());
+  other.join();
+  std::set<std::string> seen;
+  for (const auto& list : ids) {
+    for (const auto& id : list) {
+      ASSERT_EQ(id.size(), 16u) << id;
+      ASSERT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+      seen.insert(id);
+    }
+  }
+  EXPECT_EQ(seen.size(), 10000u) << "request ids repeated (within or across threads)";
+}
+
 }  // namespace
 }  // namespace wh

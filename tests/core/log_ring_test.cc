@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,44 @@ TEST(LogRecentTest, KeepsEveryLineAndWarningsApart) {
   EXPECT_NE(warnings.back().find(R"("level":"error")"), std::string::npos);
   for (const auto& l : warnings) EXPECT_EQ(l.find(R"("level":"info")"), std::string::npos) << l;
   EXPECT_EQ(recent(Recent::all, 2).size(), 2u);
+}
+
+TEST(LogLineTest, IsTheSameJsonShapeAsInfoWithEscapedStringsAndPlainNumbers) {
+  test::StdoutCapture capture;
+  Line(Level::info, "line probe")
+      .str("rid", "abc")
+      .str("path", "/a \"quoted\"\\ path\n")
+      .num("status", 200LL)
+      .num("ms", 0.001)
+      .num("db_ms", 0.0)
+      .write();
+  Line(Level::error, "line probe error").str("error", "boom").write();
+  capture.restore();
+
+  const auto all = recent(Recent::all, 2);
+  ASSERT_EQ(all.size(), 2u);
+  const auto v = boost::json::parse(all[0]).as_object();
+  // The keys in info()'s order, then the fields in the order added.
+  std::vector<std::string> keys;
+  for (const auto& kv : v) keys.emplace_back(kv.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"ts", "level", "msg", "rid", "path", "status", "ms", "db_ms"}));
+  EXPECT_EQ(v.at("level"), "info");
+  EXPECT_EQ(v.at("msg"), "line probe");
+  EXPECT_EQ(v.at("path"), "/a \"quoted\"\\ path\n");
+  EXPECT_EQ(v.at("status"), 200);
+  EXPECT_DOUBLE_EQ(v.at("ms").to_number<double>(), 0.001);
+  EXPECT_NE(all[0].find(R"("ms":0.001,"db_ms":0})"), std::string::npos) << all[0];
+  // ts as iso_now() writes it: 2026-12-02T11:46:38.416Z.
+  const std::string ts(v.at("ts").as_string());
+  ASSERT_EQ(ts.size(), 24u) << ts;
+  EXPECT_EQ(ts[10], 'T');
+  EXPECT_EQ(ts[19], '.');
+  EXPECT_EQ(ts.back(), 'Z');
+
+  const auto e = boost::json::parse(all[1]).as_object();
+  EXPECT_EQ(e.at("level"), "error");
+  EXPECT_EQ(e.at("error"), "boom");
+  EXPECT_NE(recent(Recent::warnings, 1).back().find("line probe error"), std::string::npos);
 }
 
 }  // namespace
