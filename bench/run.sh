@@ -211,10 +211,36 @@ run_one() {
     t = y[2] - x[2]; printf "%.3f", (t > 0 ? 1 - (y[1] - x[1]) / t : 0)}')"
   peak="$(awk '$1 != "-" && $1 > m {m = $1} END{if (m != "") print m}' "$samples")"
   rss_peak="$(awk '$2 != "-" && $2 > m {m = $2} END{if (m != "") print m}' "$samples")"
+  local note="${BENCH_NOTE:-}"
+  # The webhooks are stored at once and applied by the payment worker: what
+  # is still queued keeps the database busy into the next runs, so it is
+  # waited for here, and how long that took is part of this run's figures.
+  if [ "$sc" = webhook ] && [ "$db" = 1 ]; then note="$(drain_payment_queue)"; fi
   python3 "$REPORT" record "$JSONL" "$out" size="$SIZE" products="$PRODUCTS" scenario="$sc" conns="$c" \
     wall_s="$wall" stmts="$stmts" db_peak="$peak" rss_kb="$rss" rss_peak_kb="$rss_peak" cpu_s="$cpu" \
-    machine_busy="$busy" process="$pname" note="${BENCH_NOTE:-}" | sed 's/^/      /' >&2
+    machine_busy="$busy" process="$pname" note="$note" | sed 's/^/      /' >&2
   sleep 1 # let the sockets of this run close before the next
+}
+
+# drain_payment_queue: waits (at most BENCH_DRAIN_MAX_S, default 600 s) until
+# no payment event is queued; prints what it waited for.
+drain_payment_queue() {
+  local q0 q t0 waited
+  q0="$(bpsql -c "SELECT count(*) FROM wh_payment_events WHERE status = 'queued'")"
+  t0="$(date +%s.%N)"
+  q="$q0"
+  while [ "$q" -gt 0 ]; do
+    awk -v a="$t0" -v b="$(date +%s.%N)" -v m="${BENCH_DRAIN_MAX_S:-600}" 'BEGIN{exit !(b - a > m)}' && break
+    sleep 0.5
+    q="$(bpsql -c "SELECT count(*) FROM wh_payment_events WHERE status = 'queued'")"
+  done
+  waited="$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b - a}')"
+  if [ "$q0" = 0 ]; then
+    echo "no event left queued when the run ended"
+  else
+    echo "$q0 events still queued when the run ended; the worker applied $((q0 - q)) in $waited s" \
+      "($(awk -v n="$((q0 - q))" -v s="$waited" 'BEGIN{printf "%.0f", (s > 0 ? n / s : 0)}')/s)$([ "$q" -gt 0 ] && echo "; $q still queued")"
+  fi
 }
 
 # for_conns <scenario> <pid> <process name> <wrk args...>: run_one at each count.
