@@ -191,14 +191,20 @@ void emit(spdlog::level::level_enum lvl, const std::string& text) {
   }
 }
 
-void write(spdlog::level::level_enum lvl, const char* name, std::string_view msg, boost::json::object fields) {
+const char* level_name(Level l) { return l == Level::info ? "info" : l == Level::warn ? "warn" : "error"; }
+
+spdlog::level::level_enum spdlog_level(Level l) {
+  return l == Level::info ? spdlog::level::info : l == Level::warn ? spdlog::level::warn : spdlog::level::err;
+}
+
+void write(Level level, std::string_view msg, boost::json::object fields) {
   boost::json::object line;
   line.reserve(fields.size() + 3);
   line["ts"] = iso_now();
-  line["level"] = name;
+  line["level"] = level_name(level);
   line["msg"] = msg;
   for (auto& kv : fields) line[kv.key()] = std::move(kv.value());
-  emit(lvl, boost::json::serialize(line));
+  emit(spdlog_level(level), boost::json::serialize(line));
 }
 
 // Appends `v` as a JSON string: verbatim when nothing needs escaping (the
@@ -244,29 +250,17 @@ void init(bool async) {
   sync_logger()->flush_on(spdlog::level::warn);
 }
 
-void info(std::string_view msg, boost::json::object fields) {
-  write(spdlog::level::info, "info", msg, std::move(fields));
-}
-void warn(std::string_view msg, boost::json::object fields) {
-  write(spdlog::level::warn, "warn", msg, std::move(fields));
-}
-void error(std::string_view msg, boost::json::object fields) {
-  write(spdlog::level::err, "error", msg, std::move(fields));
-}
-
-namespace {
-spdlog::level::level_enum spdlog_level(Level l) {
-  return l == Level::info ? spdlog::level::info : l == Level::warn ? spdlog::level::warn : spdlog::level::err;
-}
-}  // namespace
+void info(std::string_view msg, boost::json::object fields) { write(Level::info, msg, std::move(fields)); }
+void warn(std::string_view msg, boost::json::object fields) { write(Level::warn, msg, std::move(fields)); }
+void error(std::string_view msg, boost::json::object fields) { write(Level::error, msg, std::move(fields)); }
 
 Line::Line(Level level, std::string_view msg) : level_(level) {
   text_.reserve(320);
   text_ += R"({"ts":")";
   append_iso_now(text_);
-  text_ += level == Level::info   ? R"(","level":"info","msg":)"
-           : level == Level::warn ? R"(","level":"warn","msg":)"
-                                  : R"(","level":"error","msg":)";
+  text_ += R"(","level":")";
+  text_ += level_name(level);
+  text_ += R"(","msg":)";
   append_json_string(text_, msg);
 }
 

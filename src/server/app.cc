@@ -2,7 +2,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <condition_variable>
@@ -31,8 +30,7 @@ constexpr auto kWorkerStopWait = std::chrono::milliseconds(3000);
 struct App::Impl {
   explicit Impl(Config c)
       : transport(c),
-        threads(c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
-        loops(threads),
+        loops(c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         io(loops.main()),
         services(transport.route(std::move(c))),
         state(services, io.get_executor()),
@@ -84,7 +82,6 @@ struct App::Impl {
   // First: every connection (pool, listener, workers) is closed before it.
   // The services see DATABASE_URL and DIRECT_URL as routed by it.
   DbTransport transport;
-  int threads;
   // One io_context per thread; `io` is the main one (event_loops.h).
   EventLoops loops;
   asio::io_context& io;
@@ -94,7 +91,6 @@ struct App::Impl {
   web::Pipeline pipeline;
   db::Pool pool;
   http::Server server;
-  bool running = false;  // between start() and stop()
   std::mutex mu;
   std::condition_variable cv;
   bool stopped = false;
@@ -130,7 +126,6 @@ void App::start() {
   asio::co_spawn(impl_->io, impl_->state.payments.run(), asio::detached);
   asio::co_spawn(impl_->io, impl_->state.jobs.run(), asio::detached);
   impl_->loops.run();
-  impl_->running = true;
   // Blocked IPs and maintenance mode hold from the first request on: give the
   // change listener a moment for its first load before accepting. If the
   // database is down we serve anyway (health checks must answer) and tokens
@@ -147,11 +142,11 @@ unsigned short App::port() const { return impl_->server.port(); }
 web::Services& App::services() { return impl_->services; }
 AppState& App::state() { return impl_->state; }
 const web::Router& App::router() const { return impl_->router; }
-int App::threads() const { return impl_->threads; }
+int App::threads() const { return impl_->loops.size(); }
 const DbTransport& App::db_transport() const { return impl_->transport; }
 
 void App::stop() {
-  if (!impl_->running) return;
+  if (!impl_->loops.running()) return;
   if (!impl_->server.draining()) {
     impl_->shutdown();
   }
@@ -160,7 +155,6 @@ void App::stop() {
     impl_->cv.wait(lock, [this] { return impl_->stopped; });
   }
   impl_->loops.join();
-  impl_->running = false;
 }
 
 void App::wait_for_signal() {

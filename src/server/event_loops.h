@@ -21,6 +21,9 @@ class EventLoops {
   EventLoops& operator=(const EventLoops&) = delete;
 
   boost::asio::io_context& main() { return *contexts_.front(); }
+  int size() const { return static_cast<int>(contexts_.size()); }
+  // Between run() and join().
+  bool running() const { return !threads_.empty(); }
   std::vector<boost::asio::io_context*> all() const;
 
   // Starts one thread per context. Each keeps running, even with nothing to
